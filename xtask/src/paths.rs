@@ -1,0 +1,17 @@
+//! Where things live in the repository, resolved from the xtask crate's own location so the
+//! tasks work from any current directory.
+
+use std::path::{Path, PathBuf};
+
+/// The repository root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the repository root")
+        .to_path_buf()
+}
+
+/// The checked-in OpenAPI document every generated line comes from.
+pub fn spec() -> PathBuf {
+    root().join("openapi/workspaces.json")
+}
