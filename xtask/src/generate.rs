@@ -51,32 +51,49 @@ pub fn run(mode: Mode) -> Result<(), String> {
 }
 
 fn check(outputs: &[Output]) -> Result<(), String> {
-    let mut drifted = Vec::new();
-    for out in outputs {
-        let current = std::fs::read_to_string(&out.path).unwrap_or_default();
-        if current != out.contents {
-            let diff = similar::TextDiff::from_lines(&current, &out.contents);
-            let rel = relative(&out.path);
-            eprintln!(
-                "{}",
-                diff.unified_diff()
-                    .context_radius(2)
-                    .header(&format!("{rel} (committed)"), &format!("{rel} (from the spec)"))
-            );
-            drifted.push(rel);
-        }
-    }
+    let drifted = drift(outputs, |path| {
+        std::fs::read_to_string(path).unwrap_or_default()
+    });
     if drifted.is_empty() {
         println!("generated code matches openapi/workspaces.json");
-        Ok(())
-    } else {
-        Err(format!(
-            "generated code has drifted from openapi/workspaces.json: {}.\n\
-             Generated files are never edited by hand: change the spec, run `cargo xtask generate`, \
-             and commit the result.",
-            drifted.join(", ")
-        ))
+        return Ok(());
     }
+    let mut names = Vec::new();
+    for (name, diff) in &drifted {
+        eprintln!("{diff}");
+        names.push(name.as_str());
+    }
+    Err(format!(
+        "generated code has drifted from openapi/workspaces.json: {}.\n\
+         Generated files are never edited by hand: change the spec, run `cargo xtask generate`, \
+         and commit the result.",
+        names.join(", ")
+    ))
+}
+
+/// Compares what the spec produces with what `current` says is on disk; returns, for every
+/// file that differs, its repository-relative name and a unified diff.
+fn drift(
+    outputs: &[Output],
+    current: impl Fn(&std::path::Path) -> String,
+) -> Vec<(String, String)> {
+    let mut drifted = Vec::new();
+    for out in outputs {
+        let on_disk = current(&out.path);
+        if on_disk != out.contents {
+            let rel = relative(&out.path);
+            let diff = similar::TextDiff::from_lines(&on_disk, &out.contents)
+                .unified_diff()
+                .context_radius(2)
+                .header(
+                    &format!("{rel} (committed)"),
+                    &format!("{rel} (from the spec)"),
+                )
+                .to_string();
+            drifted.push((rel, diff));
+        }
+    }
+    drifted
 }
 
 fn relative(path: &std::path::Path) -> String {
@@ -99,9 +116,12 @@ pub fn render() -> Result<Vec<Output>, String> {
     for kind in tri_state_kinds {
         let rust_type = spec::tri_state_rust_type(kind).expect("marker kinds are known");
         let marker = schemars::schema::SchemaObject {
-            extensions: [(spec::TRI_STATE_MARKER.to_string(), serde_json::Value::from(kind))]
-                .into_iter()
-                .collect(),
+            extensions: [(
+                spec::TRI_STATE_MARKER.to_string(),
+                serde_json::Value::from(kind),
+            )]
+            .into_iter()
+            .collect(),
             ..Default::default()
         };
         settings.with_conversion(marker, rust_type, std::iter::empty());
@@ -140,14 +160,87 @@ fn format_file(tokens: proc_macro2::TokenStream) -> Result<String, String> {
 /// progenitor's path matchers splice the caller's value into a regular expression as is, so
 /// an id such as `a.b` or `a+b` would match the wrong paths or fail to compile. Escape it.
 fn escape_mock_path_values(code: String) -> Result<String, String> {
-    const RAW: &str = ", value.to_string())";
-    const ESCAPED: &str = ", regex::escape(&value.to_string()))";
+    // Only the anchored path patterns (`"^/v3/...$"`); query and header matchers compare
+    // literally and must stay unescaped.
+    const RAW: &str = "$\", value.to_string())";
+    const ESCAPED: &str = "$\", regex::escape(&value.to_string()))";
     if !code.contains(RAW) {
-        return Err(
-            "progenitor's httpmock path matcher changed shape; update \
+        return Err("progenitor's httpmock path matcher changed shape; update \
              generate::escape_mock_path_values"
-                .into(),
-        );
+            .into());
     }
     Ok(code.replace(RAW, ESCAPED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendering_is_deterministic_and_matches_the_committed_files() {
+        let first = render().unwrap();
+        let second = render().unwrap();
+        for (a, b) in first.iter().zip(&second) {
+            assert!(
+                a.contents == b.contents,
+                "{} differs between two runs",
+                a.path.display()
+            );
+            assert!(
+                a.contents.starts_with(HEADER),
+                "{} lacks the header",
+                a.path.display()
+            );
+        }
+        let drifted = drift(&first, |p| std::fs::read_to_string(p).unwrap_or_default());
+        assert!(
+            drifted.is_empty(),
+            "run `cargo xtask generate`: {drifted:?}"
+        );
+    }
+
+    #[test]
+    fn a_hand_edit_is_reported_with_a_diff() {
+        let outputs = render().unwrap();
+        let edited = &outputs[0];
+        let drifted = drift(&outputs, |p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            if p == edited.path {
+                text.replacen(
+                    "pub struct Workspace {",
+                    "pub struct Workspace { // tweak",
+                    1,
+                )
+            } else {
+                text
+            }
+        });
+        assert_eq!(drifted.len(), 1);
+        let (name, diff) = &drifted[0];
+        assert_eq!(name, "crates/nylas-workspaces-api/src/generated.rs");
+        assert!(
+            diff.contains("-    pub struct Workspace { // tweak"),
+            "{diff}"
+        );
+        assert!(diff.contains("+    pub struct Workspace {"), "{diff}");
+    }
+
+    #[test]
+    fn patch_fields_that_can_be_null_get_three_states() {
+        let api = &render().unwrap()[0].contents;
+        let start = api.find("pub struct UpdateWorkspaceRequest {").unwrap();
+        let body = &api[start..start + api[start..].find("\n    }").unwrap()];
+        let squashed: String = body.split_whitespace().collect();
+        assert!(
+            squashed.contains(
+                "pubpolicy_id:::std::option::Option<::std::option::Option<::std::string::String>,>"
+            ),
+            "{body}"
+        );
+        assert!(squashed.contains("pubrule_ids:::std::option::Option<::std::option::Option<::std::vec::Vec<::std::string::String>>,>"), "{body}");
+        assert!(
+            !squashed.contains("pubdomain:"),
+            "a PATCH body must not be able to carry a domain"
+        );
+    }
 }

@@ -12,8 +12,12 @@ pub const TRI_STATE_MARKER: &str = "x-nylas-xtask-tri-state";
 pub fn load(path: &Path) -> Result<OpenAPI, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let spec: OpenAPI = serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not a valid OpenAPI 3.0 document: {e}", path.display()))?;
+    let spec: OpenAPI = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{} is not a valid OpenAPI 3.0 document: {e}",
+            path.display()
+        )
+    })?;
     if !spec.openapi.starts_with("3.0.") {
         return Err(format!(
             "{} declares OpenAPI {}; progenitor reads only 3.0.x",
@@ -28,9 +32,7 @@ pub fn load(path: &Path) -> Result<OpenAPI, String> {
 pub fn tri_state_rust_type(kind: &str) -> Option<&'static str> {
     match kind {
         "string" => Some("::std::option::Option<::std::string::String>"),
-        "string-array" => {
-            Some("::std::option::Option<::std::vec::Vec<::std::string::String>>")
-        }
+        "string-array" => Some("::std::option::Option<::std::vec::Vec<::std::string::String>>"),
         _ => None,
     }
 }
@@ -54,9 +56,12 @@ pub fn mark_tri_state_properties(spec: &mut OpenAPI) -> Result<Vec<&'static str>
         for media in body.content.values() {
             match &media.schema {
                 Some(ReferenceOr::Reference { reference }) => {
-                    let name = reference
-                        .strip_prefix("#/components/schemas/")
-                        .ok_or_else(|| format!("PATCH {path}: unsupported body $ref {reference}"))?;
+                    let name =
+                        reference
+                            .strip_prefix("#/components/schemas/")
+                            .ok_or_else(|| {
+                                format!("PATCH {path}: unsupported body $ref {reference}")
+                            })?;
                     body_schemas.push(name.to_string());
                 }
                 Some(ReferenceOr::Item(_)) => {
@@ -77,7 +82,9 @@ pub fn mark_tri_state_properties(spec: &mut OpenAPI) -> Result<Vec<&'static str>
         .ok_or("the spec has no components")?;
     for name in body_schemas {
         let Some(ReferenceOr::Item(schema)) = components.schemas.get_mut(&name) else {
-            return Err(format!("PATCH body schema {name} is missing or is itself a $ref"));
+            return Err(format!(
+                "PATCH body schema {name} is missing or is itself a $ref"
+            ));
         };
         let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind else {
             return Err(format!("PATCH body schema {name} is not an object"));
@@ -126,5 +133,199 @@ fn marker_kind(schema: &Schema) -> Option<&'static str> {
             ReferenceOr::Reference { .. } => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The checked-in spec states the documented facts the generated client relies on.
+    use super::*;
+    use crate::paths;
+
+    fn spec() -> OpenAPI {
+        load(&paths::spec()).expect("openapi/workspaces.json parses as OpenAPI 3.0")
+    }
+
+    fn schema<'a>(spec: &'a OpenAPI, name: &str) -> &'a Schema {
+        match spec.components.as_ref().unwrap().schemas.get(name) {
+            Some(ReferenceOr::Item(s)) => s,
+            other => panic!("schema {name}: {other:?}"),
+        }
+    }
+
+    fn object<'a>(spec: &'a OpenAPI, name: &str) -> &'a openapiv3::ObjectType {
+        match &schema(spec, name).schema_kind {
+            SchemaKind::Type(Type::Object(o)) => o,
+            other => panic!("{name} is not an object: {other:?}"),
+        }
+    }
+
+    fn property<'a>(spec: &'a OpenAPI, name: &str, prop: &str) -> &'a Schema {
+        match object(spec, name).properties.get(prop) {
+            Some(ReferenceOr::Item(s)) => s,
+            other => panic!("{name}.{prop}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn has_the_seven_operations_with_nylas_operation_ids() {
+        let spec = spec();
+        let mut found: Vec<(String, String)> = spec
+            .operations()
+            .map(|(path, method, op)| {
+                (
+                    op.operation_id.clone().unwrap(),
+                    format!("{} {path}", method.to_uppercase()),
+                )
+            })
+            .collect();
+        found.sort();
+        let expected = [
+            ("autogroup-workspace", "POST /v3/workspaces/auto-group"),
+            ("create-workspace", "POST /v3/workspaces"),
+            ("delete-workspace", "DELETE /v3/workspaces/{workspace_id}"),
+            ("get-all-workspaces", "GET /v3/workspaces"),
+            ("get-workspace", "GET /v3/workspaces/{workspace_id}"),
+            (
+                "manually-assign-workspace",
+                "POST /v3/workspaces/{workspace_id}/manual-assign",
+            ),
+            ("update-workspace", "PATCH /v3/workspaces/{workspace_id}"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn servers_are_us_first_then_eu_with_bearer_auth() {
+        let spec = spec();
+        let urls: Vec<&str> = spec.servers.iter().map(|s| s.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["https://api.us.nylas.com", "https://api.eu.nylas.com"]
+        );
+        let schemes = &spec.components.as_ref().unwrap().security_schemes;
+        assert!(matches!(
+            schemes.get("bearerAuth"),
+            Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })) if scheme == "bearer"
+        ));
+    }
+
+    #[test]
+    fn every_operation_declares_the_error_envelope_for_401_404_429_and_5xx() {
+        let spec = spec();
+        for (path, method, op) in spec.operations() {
+            let codes: Vec<String> = op
+                .responses
+                .responses
+                .keys()
+                .map(|c| c.to_string())
+                .collect();
+            for needed in ["200", "401", "404", "429", "5XX"] {
+                assert!(
+                    codes.iter().any(|c| c == needed),
+                    "{method} {path} lacks {needed}: {codes:?}"
+                );
+            }
+        }
+        let envelope = object(&spec, "Error");
+        assert_eq!(envelope.required, ["request_id", "error"]);
+    }
+
+    #[test]
+    fn responses_are_permissive_and_nullable_where_nylas_sends_null() {
+        let spec = spec();
+        assert!(object(&spec, "Workspace").required.is_empty());
+        for field in ["domain", "policy_id", "rule_ids"] {
+            assert!(
+                property(&spec, "Workspace", field).schema_data.nullable,
+                "{field}"
+            );
+        }
+        for field in ["grants_assigned", "grants_removed"] {
+            assert!(
+                property(&spec, "ManualAssignResult", field)
+                    .schema_data
+                    .nullable,
+                "{field}"
+            );
+        }
+    }
+
+    #[test]
+    fn create_requires_only_name_since_2026_09_24() {
+        let spec = spec();
+        assert_eq!(object(&spec, "CreateWorkspaceRequest").required, ["name"]);
+        assert!(
+            property(&spec, "CreateWorkspaceRequest", "domain")
+                .schema_data
+                .nullable
+        );
+    }
+
+    #[test]
+    fn update_has_no_domain_and_nullable_policy_and_rules() {
+        let spec = spec();
+        let update = object(&spec, "UpdateWorkspaceRequest");
+        assert!(!update.properties.contains_key("domain"));
+        assert!(update.required.is_empty());
+        for field in ["policy_id", "rule_ids"] {
+            assert!(
+                property(&spec, "UpdateWorkspaceRequest", field)
+                    .schema_data
+                    .nullable
+            );
+        }
+    }
+
+    #[test]
+    fn manual_assign_lists_hold_at_most_500_ids() {
+        let spec = spec();
+        for list in ["assign_grants", "remove_grants"] {
+            match &property(&spec, "ManualAssignRequest", list).schema_kind {
+                SchemaKind::Type(Type::Array(a)) => assert_eq!(a.max_items, Some(500), "{list}"),
+                other => panic!("{list}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn tri_state_marking_replaces_only_nullable_patch_properties() {
+        let mut spec = spec();
+        let kinds = mark_tri_state_properties(&mut spec).unwrap();
+        assert_eq!(kinds, ["string", "string-array"]);
+        let marked = |prop: &str| {
+            property(&spec, "UpdateWorkspaceRequest", prop)
+                .schema_data
+                .extensions
+                .get(TRI_STATE_MARKER)
+                .cloned()
+        };
+        assert_eq!(marked("policy_id"), Some("string".into()));
+        assert_eq!(marked("rule_ids"), Some("string-array".into()));
+        assert_eq!(marked("name"), None);
+        // Response schemas keep their nullable fields untouched.
+        assert!(
+            property(&spec, "Workspace", "policy_id")
+                .schema_data
+                .nullable
+        );
+    }
+
+    #[test]
+    fn a_3_1_document_is_refused_with_a_clear_message() {
+        let dir = std::env::temp_dir().join(format!("xtask-spec-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("v31.json");
+        std::fs::write(
+            &path,
+            r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}"#,
+        )
+        .unwrap();
+        let err = load(&path).unwrap_err();
+        assert!(err.contains("progenitor reads only 3.0.x"), "{err}");
     }
 }

@@ -35,8 +35,12 @@ pub fn test_all() -> Result<(), String> {
         r.map_err(|e| format!("{name}: {e}"))
     };
 
-    step("generated code matches the spec", &mut || generate::run(generate::Mode::Check))?;
-    step("rustfmt", &mut || run_cmd(cargo().args(["fmt", "--all", "--check"])))?;
+    step("generated code matches the spec", &mut || {
+        generate::run(generate::Mode::Check)
+    })?;
+    step("rustfmt", &mut || {
+        run_cmd(cargo().args(["fmt", "--all", "--check"]))
+    })?;
     step("python tools in .venv", &mut || venv::ensure().map(|_| ()))?;
     step("spec validation (openapi-spec-validator)", &mut || {
         run_cmd(
@@ -46,9 +50,18 @@ pub fn test_all() -> Result<(), String> {
         )
     })?;
     step("clippy -D warnings", &mut || {
-        run_cmd(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+        run_cmd(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
     })?;
-    step("cargo test", &mut || run_cmd(cargo().args(["test", "--workspace"])))?;
+    step("cargo test", &mut || {
+        run_cmd(cargo().args(["test", "--workspace"]))
+    })?;
 
     println!("\n=== timings");
     for (name, secs) in &steps {

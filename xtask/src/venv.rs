@@ -19,7 +19,11 @@ pub fn ensure() -> Result<PathBuf, String> {
     let py = python();
     if !py.exists() {
         let host = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        run_cmd(Command::new(host).args(["-m", "venv"]).arg(root.join(".venv")))?;
+        run_cmd(
+            Command::new(host)
+                .args(["-m", "venv"])
+                .arg(root.join(".venv")),
+        )?;
     }
     let requirements = std::fs::read_to_string(root.join(REQUIREMENTS))
         .map_err(|e| format!("cannot read {REQUIREMENTS}: {e}"))?;
@@ -27,7 +31,14 @@ pub fn ensure() -> Result<PathBuf, String> {
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(requirements.as_str()) {
         run_cmd(
             Command::new(&py)
-                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "-r",
+                ])
                 .arg(root.join(REQUIREMENTS)),
         )?;
         std::fs::write(&stamp, requirements).map_err(|e| e.to_string())?;

@@ -262,60 +262,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DeleteWorkspaceWorkspaceId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DeleteWorkspaceWorkspaceId(::std::string::String);
-    impl ::std::ops::Deref for DeleteWorkspaceWorkspaceId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<DeleteWorkspaceWorkspaceId> for ::std::string::String {
-        fn from(value: DeleteWorkspaceWorkspaceId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for DeleteWorkspaceWorkspaceId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DeleteWorkspaceWorkspaceId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DeleteWorkspaceWorkspaceId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteWorkspaceWorkspaceId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The envelope of every error Nylas returns.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Error {
@@ -347,60 +293,6 @@ pub mod types {
     impl ErrorDetail {
         pub fn builder() -> builder::ErrorDetail {
             Default::default()
-        }
-    }
-    ///`GetWorkspaceWorkspaceId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct GetWorkspaceWorkspaceId(::std::string::String);
-    impl ::std::ops::Deref for GetWorkspaceWorkspaceId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<GetWorkspaceWorkspaceId> for ::std::string::String {
-        fn from(value: GetWorkspaceWorkspaceId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for GetWorkspaceWorkspaceId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetWorkspaceWorkspaceId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GetWorkspaceWorkspaceId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GetWorkspaceWorkspaceId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Grants to move into and out of one workspace: at least one ID across both lists, at most 500 per list.
@@ -458,62 +350,6 @@ pub mod types {
     impl ManualAssignResult {
         pub fn builder() -> builder::ManualAssignResult {
             Default::default()
-        }
-    }
-    ///`ManuallyAssignWorkspaceWorkspaceId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ManuallyAssignWorkspaceWorkspaceId(::std::string::String);
-    impl ::std::ops::Deref for ManuallyAssignWorkspaceWorkspaceId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ManuallyAssignWorkspaceWorkspaceId>
-    for ::std::string::String {
-        fn from(value: ManuallyAssignWorkspaceWorkspaceId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ManuallyAssignWorkspaceWorkspaceId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ManuallyAssignWorkspaceWorkspaceId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ManuallyAssignWorkspaceWorkspaceId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ManuallyAssignWorkspaceWorkspaceId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The fields of a workspace to change. Every field is optional and an omitted field keeps its value. `domain` is deliberately absent: it can never change. On the default workspace only `policy_id` and `rule_ids` may be sent.
@@ -584,60 +420,6 @@ pub mod types {
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceRequestName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`UpdateWorkspaceWorkspaceId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateWorkspaceWorkspaceId(::std::string::String);
-    impl ::std::ops::Deref for UpdateWorkspaceWorkspaceId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateWorkspaceWorkspaceId> for ::std::string::String {
-        fn from(value: UpdateWorkspaceWorkspaceId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateWorkspaceWorkspaceId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateWorkspaceWorkspaceId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdateWorkspaceWorkspaceId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceWorkspaceId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -2137,7 +1919,7 @@ Returns one workspace, addressed by its ID or by its domain.
 Sends a `GET` request to `/v3/workspaces/{workspace_id}`
 
 Arguments:
-- `workspace_id`: The workspace's ID, or the domain it was created with.
+- `workspace_id`: The workspace's ID, or the domain it was created with. Never empty.
 ```ignore
 let response = client.get_workspace()
     .workspace_id(workspace_id)
@@ -2154,7 +1936,7 @@ Deletes a workspace. The default workspace is protected and cannot be deleted. T
 Sends a `DELETE` request to `/v3/workspaces/{workspace_id}`
 
 Arguments:
-- `workspace_id`: The workspace's ID, or the domain it was created with.
+- `workspace_id`: The workspace's ID, or the domain it was created with. Never empty.
 ```ignore
 let response = client.delete_workspace()
     .workspace_id(workspace_id)
@@ -2171,7 +1953,7 @@ Changes the fields present in the body and keeps the others. The `domain` of a w
 Sends a `PATCH` request to `/v3/workspaces/{workspace_id}`
 
 Arguments:
-- `workspace_id`: The workspace's ID (its domain is not accepted here).
+- `workspace_id`: The workspace's ID (its domain is not accepted here). Never empty.
 - `body`: The fields to change; omitted fields keep their value.
 ```ignore
 let response = client.update_workspace()
@@ -2209,7 +1991,7 @@ Assigns grants to the workspace (moving them out of whichever workspace held the
 Sends a `POST` request to `/v3/workspaces/{workspace_id}/manual-assign`
 
 Arguments:
-- `workspace_id`: The workspace's ID, or the domain it was created with.
+- `workspace_id`: The workspace's ID, or the domain it was created with. Never empty.
 - `body`: The grants to move in and out.
 ```ignore
 let response = client.manually_assign_workspace()
@@ -2487,7 +2269,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetWorkspace<'a> {
         client: &'a super::Client,
-        workspace_id: Result<types::GetWorkspaceWorkspaceId, String>,
+        workspace_id: Result<::std::string::String, String>,
     }
     impl<'a> GetWorkspace<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2498,12 +2280,12 @@ pub mod builder {
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GetWorkspaceWorkspaceId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.workspace_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `GetWorkspaceWorkspaceId` for workspace_id failed"
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
                         .to_string()
                 });
             self
@@ -2583,7 +2365,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteWorkspace<'a> {
         client: &'a super::Client,
-        workspace_id: Result<types::DeleteWorkspaceWorkspaceId, String>,
+        workspace_id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteWorkspace<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2594,12 +2376,12 @@ pub mod builder {
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::DeleteWorkspaceWorkspaceId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.workspace_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `DeleteWorkspaceWorkspaceId` for workspace_id failed"
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
                         .to_string()
                 });
             self
@@ -2686,7 +2468,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateWorkspace<'a> {
         client: &'a super::Client,
-        workspace_id: Result<types::UpdateWorkspaceWorkspaceId, String>,
+        workspace_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateWorkspaceRequest, String>,
     }
     impl<'a> UpdateWorkspace<'a> {
@@ -2699,12 +2481,12 @@ pub mod builder {
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UpdateWorkspaceWorkspaceId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.workspace_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `UpdateWorkspaceWorkspaceId` for workspace_id failed"
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
                         .to_string()
                 });
             self
@@ -2952,7 +2734,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ManuallyAssignWorkspace<'a> {
         client: &'a super::Client,
-        workspace_id: Result<types::ManuallyAssignWorkspaceWorkspaceId, String>,
+        workspace_id: Result<::std::string::String, String>,
         body: Result<types::builder::ManualAssignRequest, String>,
     }
     impl<'a> ManuallyAssignWorkspace<'a> {
@@ -2965,12 +2747,12 @@ pub mod builder {
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ManuallyAssignWorkspaceWorkspaceId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.workspace_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `ManuallyAssignWorkspaceWorkspaceId` for workspace_id failed"
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
                         .to_string()
                 });
             self

@@ -25,7 +25,7 @@ pub mod operations {
             T: Into<Option<::std::num::NonZeroU32>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("limit", regex::escape(&value.to_string())))
+                Self(self.0.query_param("limit", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("limit"))
             }
@@ -35,7 +35,7 @@ pub mod operations {
             T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("page_token", regex::escape(&value.to_string())))
+                Self(self.0.query_param("page_token", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page_token"))
             }
@@ -113,7 +113,7 @@ pub mod operations {
             T: Into<Option<&'a types::CreateWorkspaceIdempotencyKey>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.header("Idempotency-Key", regex::escape(&value.to_string())))
+                Self(self.0.header("Idempotency-Key", value.to_string()))
             } else {
                 Self(self.0.header_missing("Idempotency-Key"))
             }
@@ -198,7 +198,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn workspace_id(self, value: &types::GetWorkspaceWorkspaceId) -> Self {
+        pub fn workspace_id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/v3/workspaces/{}$", regex::escape(&value.to_string())),
                 )
@@ -273,7 +273,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn workspace_id(self, value: &types::DeleteWorkspaceWorkspaceId) -> Self {
+        pub fn workspace_id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/v3/workspaces/{}$", regex::escape(&value.to_string())),
                 )
@@ -357,7 +357,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn workspace_id(self, value: &types::UpdateWorkspaceWorkspaceId) -> Self {
+        pub fn workspace_id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/v3/workspaces/{}$", regex::escape(&value.to_string())),
                 )
@@ -451,7 +451,7 @@ pub mod operations {
             T: Into<Option<&'a types::AutogroupWorkspaceIdempotencyKey>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.header("Idempotency-Key", regex::escape(&value.to_string())))
+                Self(self.0.header("Idempotency-Key", value.to_string()))
             } else {
                 Self(self.0.header_missing("Idempotency-Key"))
             }
@@ -530,10 +530,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn workspace_id(
-            self,
-            value: &types::ManuallyAssignWorkspaceWorkspaceId,
-        ) -> Self {
+        pub fn workspace_id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/v3/workspaces/{}/manual-assign$", regex::escape(&value.to_string())),
                 )
