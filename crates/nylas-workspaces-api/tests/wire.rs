@@ -484,5 +484,5 @@ async fn mock_path_matchers_treat_ids_literally() {
     let miss = c.get_workspace().workspace_id("axb").send().await;
     assert!(miss.is_err(), "`.` must not act as a regex wildcard");
     c.get_workspace().workspace_id("a.b").send().await.unwrap();
-    mock.assert_hits(1);
+    mock.assert_calls(1);
 }
