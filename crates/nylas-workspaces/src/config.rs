@@ -1,0 +1,309 @@
+//! Client configuration: where to send requests, with which key, and how patiently.
+//!
+//! Everything is validated in [`ClientBuilder::build`], so a built [`Client`] is always usable
+//! and configuration errors surface at start-up rather than on the first call.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{HeaderValue, InvalidHeaderValue};
+
+use crate::client::{Client, ClientInner};
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+use crate::secret::ApiKey;
+
+/// The user agent sent unless [`ClientBuilder::user_agent`] replaces it.
+pub const DEFAULT_USER_AGENT: &str = concat!("nylas-workspaces-rust/", env!("CARGO_PKG_VERSION"));
+/// Total time allowed per attempt unless configured; matches Nylas's official SDKs.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
+/// Time allowed to establish a connection unless configured.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Retries after the first attempt unless configured.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// Where an application's data lives. Each region has its own API host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Region {
+    /// `https://api.us.nylas.com` (the default).
+    #[default]
+    Us,
+    /// `https://api.eu.nylas.com`.
+    Eu,
+}
+
+impl Region {
+    /// The API host of the region.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Self::Us => "https://api.us.nylas.com",
+            Self::Eu => "https://api.eu.nylas.com",
+        }
+    }
+}
+
+/// Builds a [`Client`]. Start with [`Client::builder`].
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<ApiKey>,
+    region: Region,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    backoff: Option<(Duration, Duration)>,
+    max_retry_after: Option<Duration>,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (required). Accepts `&str`, `String` or [`ApiKey`].
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The region whose host to use; ignored when [`base_url`](Self::base_url) is set.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Sends requests to this URL instead of the region's host: a proxy, the emulator, a mock.
+    /// A path prefix is kept. Plain `http://` is only accepted for loopback hosts unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http) is set, because the API key travels
+    /// in every request.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Total time allowed for one attempt (default 90 s). Retries get a fresh allowance.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed to connect (default 10 s). Not applied to a client given with
+    /// [`http_client`](Self::http_client), which keeps its own setting.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed attempt is retried (default 2; 0 disables retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// The exponential backoff used when the server gives no `Retry-After`: full jitter over
+    /// `base * 2^attempt`, capped at `cap` (defaults 0.5 s and 8 s).
+    pub fn retry_backoff(mut self, base: Duration, cap: Duration) -> Self {
+        self.backoff = Some((base, cap));
+        self
+    }
+
+    /// The longest `Retry-After` the client waits out by itself (default 60 s). A longer
+    /// requested wait is returned to the caller as the error, with
+    /// [`Error::retry_after`] set.
+    pub fn max_retry_after(mut self, cap: Duration) -> Self {
+        self.max_retry_after = Some(cap);
+        self
+    }
+
+    /// Replaces the `User-Agent` header (default [`DEFAULT_USER_AGENT`]).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses the caller's reqwest client (its pool, proxy and TLS settings). The per-attempt
+    /// timeout is still applied to each request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Allows a plain `http://` base URL on a non-loopback host. Only for trusted networks:
+    /// the API key is then sent unencrypted.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let api_key = self
+            .api_key
+            .ok_or_else(|| Error::config("an API key is required (NYLAS_API_KEY)"))?;
+        let authorization = authorization_header(&api_key)?;
+        let base_url = match &self.base_url {
+            Some(url) => validate_base_url(url, self.allow_insecure_http)?,
+            None => self.region.base_url().to_owned(),
+        };
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned());
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::config("the user agent contains characters not allowed in a header")
+        })?;
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::config("the timeout must be greater than zero"));
+        }
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .timeout(timeout)
+                .connect_timeout(connect_timeout)
+                .build()
+                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        let mut retry = RetryPolicy {
+            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            ..RetryPolicy::default()
+        };
+        if let Some((base, cap)) = self.backoff {
+            retry.backoff_base = base;
+            retry.backoff_cap = cap;
+        }
+        if let Some(cap) = self.max_retry_after {
+            retry.max_retry_after = cap;
+        }
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                authorization,
+                user_agent,
+                timeout,
+                retry,
+                known_defaults: Default::default(),
+            }),
+        })
+    }
+}
+
+/// Builds the `Authorization` header, marked sensitive so HTTP-level logging redacts it.
+fn authorization_header(key: &ApiKey) -> Result<HeaderValue> {
+    let key = key.expose();
+    if key.trim().is_empty() {
+        return Err(Error::config("the API key is empty"));
+    }
+    let mut value =
+        HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_: InvalidHeaderValue| {
+            Error::config("the API key contains characters not allowed in an HTTP header")
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Accepts `https://` anywhere and `http://` on loopback (or everywhere when allowed), and
+/// returns the URL without a trailing slash so paths can be appended.
+pub(crate) fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| Error::config(format!("base URL {raw:?} is not a valid URL: {e}")))?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!(
+            "base URL {raw:?} must not have a query or fragment"
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config("base URL must not contain credentials"));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(Error::config(format!(
+                "base URL {raw:?} uses plain http on a non-loopback host; the API key would \
+                 travel unencrypted (use https, or allow_insecure_http(true) on a trusted network)"
+            )));
+        }
+        other => {
+            return Err(Error::config(format!(
+                "base URL scheme {other:?} is not supported; use https"
+            )));
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_is_accepted_and_trailing_slash_dropped() {
+        assert_eq!(
+            validate_base_url("https://proxy.example/nylas/", false).unwrap(),
+            "https://proxy.example/nylas"
+        );
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback_unless_allowed() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "http://127.1.2.3",
+        ] {
+            assert!(validate_base_url(ok, false).is_ok(), "{ok}");
+        }
+        let err = validate_base_url("http://api.example.com", false).unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(validate_base_url("http://api.example.com", true).is_ok());
+        assert!(validate_base_url("ftp://x", true).is_err());
+        assert!(validate_base_url("https://u:p@x", false).is_err());
+        assert!(validate_base_url("not a url", false).is_err());
+    }
+
+    #[test]
+    fn empty_or_unprintable_keys_are_refused_without_echo() {
+        let err = Client::builder().api_key("   ").build().unwrap_err();
+        assert!(matches!(err, Error::Config { .. }));
+        let err = Client::builder()
+            .api_key("secret\nkey")
+            .build()
+            .unwrap_err();
+        assert!(!format!("{err:?}{err}").contains("secret"));
+        assert!(Client::builder().build().is_err());
+    }
+}

@@ -1,0 +1,397 @@
+//! The one error type of the crate.
+//!
+//! Callers mostly need to answer three questions about a failure: did anything reach Nylas
+//! (invariant violations never do), is it worth retrying later, and what do I quote to Nylas
+//! support (the request id). The predicates on [`Error`] answer them without matching on
+//! variants, which keeps the Python binding and the CLI thin.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::bulk::ManualAssignOutcome;
+
+/// Convenient alias used by every fallible method of the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong. Marked `#[non_exhaustive]` so new failure kinds are not a
+/// breaking change; use the predicates (`status`, `is_retryable`, ...) where you can.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Nylas (or a proxy in front of it) answered with a non-success HTTP status.
+    Api(Box<ApiError>),
+    /// The request broke one of the API's documented rules, so it was refused before anything
+    /// was sent.
+    InvariantViolation {
+        /// Which rule.
+        rule: Rule,
+        /// A sentence naming the offending value or field.
+        message: String,
+    },
+    /// No complete answer arrived in time (after all retries).
+    Timeout {
+        /// The operation, e.g. `get_workspace`.
+        operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The transport error, when reqwest reported one.
+        source: reqwest::Error,
+    },
+    /// The connection failed (DNS, TCP, TLS, reset) on every attempt.
+    Connection {
+        /// The operation, e.g. `get_workspace`.
+        operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The transport error.
+        source: reqwest::Error,
+    },
+    /// A success status arrived with a body this crate cannot understand.
+    Undecodable(Box<UndecodableResponse>),
+    /// A bulk manual assignment where some requests failed. The outcome says, per grant id,
+    /// what happened, so exactly the failures can be retried
+    /// (see [`ManualAssignOutcome::retry_request`]).
+    BulkPartial(Box<ManualAssignOutcome>),
+    /// The client configuration is unusable (missing key, bad base URL, ...).
+    Config {
+        /// What is wrong; never contains the API key.
+        message: String,
+    },
+}
+
+/// A non-success HTTP answer.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// A coarse classification of `status`.
+    pub kind: ApiErrorKind,
+    /// The request id from the body, else from the `x-request-id` header.
+    pub request_id: Option<String>,
+    /// Nylas's machine-readable `error.type` (an open set, e.g. `invalid_request_error`).
+    pub error_type: Option<String>,
+    /// Nylas's human-readable `error.message`.
+    pub message: Option<String>,
+    /// The provider's own error, when a provider caused the failure.
+    pub provider_error: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The wait the server asked for with `Retry-After`, if any.
+    pub retry_after: Option<Duration>,
+    /// When the body was not a Nylas error envelope (an HTML page from a proxy, say): its
+    /// first bytes, lossily decoded and bounded in length.
+    pub body_snippet: Option<String>,
+}
+
+/// The HTTP status of an [`ApiError`], sorted into the cases callers handle differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400: the request was refused as invalid.
+    BadRequest,
+    /// 401: the API key is missing, wrong or revoked.
+    Unauthorized,
+    /// 403: the key may not do this.
+    Forbidden,
+    /// 404: no such workspace (or route).
+    NotFound,
+    /// 408: the server gave up waiting for the request.
+    RequestTimeout,
+    /// 409: a conflicting request is in flight.
+    Conflict,
+    /// 429: rate limited; see [`ApiError::retry_after`].
+    RateLimited,
+    /// Any 5xx.
+    Server,
+    /// Any other status.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// Classifies an HTTP status.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            408 => Self::RequestTimeout,
+            409 => Self::Conflict,
+            429 => Self::RateLimited,
+            500..=599 => Self::Server,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// A success status whose body could not be decoded.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct UndecodableResponse {
+    /// The operation, e.g. `list_workspaces`.
+    pub operation: &'static str,
+    /// The HTTP status (a 2xx).
+    pub status: u16,
+    /// The `x-request-id` header, if any (the body could not be read for one).
+    pub request_id: Option<String>,
+    /// What was wrong, in words.
+    pub reason: String,
+    /// The first bytes of the body, lossily decoded, at most [`SNIPPET_LIMIT`] bytes.
+    pub snippet: String,
+    /// The JSON error, when the body was JSON-ish but did not fit.
+    pub source: Option<serde_json::Error>,
+}
+
+/// How many bytes of an unexpected body are kept in errors: enough to recognise an HTML error
+/// page or a truncated document, small enough to log.
+pub const SNIPPET_LIMIT: usize = 512;
+
+/// The documented API rules this crate checks before sending anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A workspace id in a path must be non-empty and not `.` or `..` (URL parsers would
+    /// collapse those into another route).
+    WorkspaceIdInvalid,
+    /// A workspace name must not be empty.
+    NameRequired,
+    /// A domain, when given, must not be empty.
+    DomainEmpty,
+    /// `auto_group: true` needs a domain to group by.
+    AutoGroupRequiresDomain,
+    /// An update must change at least one field.
+    EmptyUpdate,
+    /// The default workspace accepts only policy and rule changes, and cannot be deleted.
+    DefaultWorkspaceProtected,
+    /// Policy and rule ids must not be empty strings.
+    EmptyReferenceId,
+    /// A manual assignment needs at least one grant id.
+    NoGrantIds,
+    /// Grant ids must not be empty strings.
+    EmptyGrantId,
+    /// The same grant cannot be assigned and removed in one call.
+    GrantInBothLists,
+    /// Manual assignment only works on a workspace whose `auto_group` is false.
+    TargetAutoGroups,
+    /// `after_created_at` must not be before 1970.
+    TimestampBeforeEpoch,
+    /// Bulk concurrency must be at least 1.
+    ConcurrencyZero,
+}
+
+impl Rule {
+    /// A stable snake_case name, used by the CLI and the Python binding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WorkspaceIdInvalid => "workspace_id_invalid",
+            Self::NameRequired => "name_required",
+            Self::DomainEmpty => "domain_empty",
+            Self::AutoGroupRequiresDomain => "auto_group_requires_domain",
+            Self::EmptyUpdate => "empty_update",
+            Self::DefaultWorkspaceProtected => "default_workspace_protected",
+            Self::EmptyReferenceId => "empty_reference_id",
+            Self::NoGrantIds => "no_grant_ids",
+            Self::EmptyGrantId => "empty_grant_id",
+            Self::GrantInBothLists => "grant_in_both_lists",
+            Self::TargetAutoGroups => "target_auto_groups",
+            Self::TimestampBeforeEpoch => "timestamp_before_epoch",
+            Self::ConcurrencyZero => "concurrency_zero",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    pub(crate) fn invariant(rule: Rule, message: impl Into<String>) -> Self {
+        Self::InvariantViolation {
+            rule,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Self::Config {
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status, when an answer arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api(api) => Some(api.status),
+            Self::Undecodable(u) => Some(u.status),
+            _ => None,
+        }
+    }
+
+    /// The API error details, for a non-success answer.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The request id to quote to Nylas support, when one is known.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) => api.request_id.as_deref(),
+            Self::Undecodable(u) => u.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The violated rule, for an [`Error::InvariantViolation`].
+    pub fn rule(&self) -> Option<Rule> {
+        match self {
+            Self::InvariantViolation { rule, .. } => Some(*rule),
+            _ => None,
+        }
+    }
+
+    /// True for a 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// True for a 429.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(429)
+    }
+
+    /// True when the same request may succeed later: 408, 409, 429, 500, 502, 503, 504,
+    /// timeouts and connection failures. For a partial bulk failure, true when every failure
+    /// is retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(api) => is_retryable_status(api.status),
+            Self::Timeout { .. } | Self::Connection { .. } => true,
+            Self::BulkPartial(outcome) => {
+                !outcome.failed.is_empty() && outcome.failed.iter().all(|f| f.error.is_retryable())
+            }
+            _ => false,
+        }
+    }
+
+    /// The wait the server asked for (`Retry-After`), if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(api) => api.retry_after,
+            _ => None,
+        }
+    }
+
+    /// True when the failure happened before anything was sent.
+    pub fn nothing_sent(&self) -> bool {
+        matches!(self, Self::InvariantViolation { .. } | Self::Config { .. })
+    }
+}
+
+/// The statuses the crate retries by itself, and reports as retryable.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 409 | 429 | 500 | 502 | 503 | 504)
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(api) => fmt::Display::fmt(api, f),
+            Self::InvariantViolation { rule, message } => {
+                write!(f, "refused before sending ({rule}): {message}")
+            }
+            Self::Timeout {
+                operation,
+                attempts,
+                ..
+            } => write!(f, "{operation} timed out ({attempts} attempt(s))"),
+            Self::Connection {
+                operation,
+                attempts,
+                ..
+            } => write!(f, "{operation} could not connect ({attempts} attempt(s))"),
+            Self::Undecodable(u) => write!(
+                f,
+                "{} got HTTP {} with a body that could not be decoded: {}; body starts with {:?}",
+                u.operation, u.status, u.reason, u.snippet
+            ),
+            Self::BulkPartial(outcome) => write!(
+                f,
+                "manual assignment to {} partly failed: {} assigned, {} removed, {} failed, {} not sent",
+                outcome.workspace_id,
+                outcome.assigned.len(),
+                outcome.removed.len(),
+                outcome.failed.len(),
+                outcome.not_sent.len()
+            ),
+            Self::Config { message } => write!(f, "invalid client configuration: {message}"),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Nylas answered HTTP {}", self.status)?;
+        if let Some(kind) = &self.error_type {
+            write!(f, " {kind}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(snippet) = &self.body_snippet {
+            write!(f, " (not a Nylas error body; it starts with {snippet:?})")?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (retry after {} s)", wait.as_secs_f64())?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request_id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Api(api) => Some(api.as_ref()),
+            Self::Timeout { source, .. } | Self::Connection { source, .. } => Some(source),
+            Self::Undecodable(u) => u
+                .source
+                .as_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
+            Self::BulkPartial(outcome) => outcome
+                .failed
+                .first()
+                .map(|f| f.error.as_ref() as &(dyn std::error::Error + 'static)),
+            Self::InvariantViolation { .. } | Self::Config { .. } => None,
+        }
+    }
+}
+
+/// Shared so one chunk's error can be attached to each of its grant ids without copying.
+pub type SharedError = Arc<Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retryable_statuses_are_exactly_the_documented_set() {
+        let retryable: Vec<u16> = (100..600).filter(|s| is_retryable_status(*s)).collect();
+        assert_eq!(retryable, vec![408, 409, 429, 500, 502, 503, 504]);
+    }
+
+    #[test]
+    fn kinds_follow_the_status() {
+        assert_eq!(ApiErrorKind::from_status(404), ApiErrorKind::NotFound);
+        assert_eq!(ApiErrorKind::from_status(503), ApiErrorKind::Server);
+        assert_eq!(ApiErrorKind::from_status(418), ApiErrorKind::Other);
+    }
+}

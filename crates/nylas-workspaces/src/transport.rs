@@ -1,0 +1,352 @@
+//! Sending one logical call: attempts, retries, bounded body reading and error decoding.
+//!
+//! This crate talks HTTP itself (reqwest) and uses the generated `nylas_workspaces_api::types`
+//! for every body, rather than calling the generated `nylas_workspaces_api::Client`. The
+//! generated client turns a non-JSON error page into `InvalidResponsePayload`, which drops the
+//! HTTP status and headers, so a 502 HTML page from a proxy could neither be classified as
+//! retryable nor carry its `x-request-id` or `Retry-After`. Owning the few lines of transport
+//! keeps all of that, and lets every attempt be its own tracing span.
+
+use std::time::{Instant, SystemTime};
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::client::ClientInner;
+use crate::error::{
+    ApiError, ApiErrorKind, Error, Result, SNIPPET_LIMIT, UndecodableResponse, is_retryable_status,
+};
+use crate::retry::{parse_retry_after, random_unit};
+
+/// The largest body read into memory. Workspace payloads are small; anything bigger is a
+/// misbehaving server or proxy and is reported instead of exhausting memory.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The header Nylas uses to deduplicate retried POSTs.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// One logical API call, possibly sent several times.
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub operation: &'static str,
+    pub method: Method,
+    /// The path after the base URL, already percent-encoded, e.g. `/v3/workspaces/ws-1`.
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub body: Option<Vec<u8>>,
+    /// Set for POSTs that would otherwise create twice when retried.
+    pub idempotency_key: Option<String>,
+}
+
+/// A successful (2xx) answer, body fully read.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub operation: &'static str,
+    pub status: u16,
+    pub header_request_id: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// Decodes the body as `T`, or explains why it cannot be.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| self.undecodable(format!("not the expected JSON ({e})"), Some(e)))
+    }
+
+    /// An [`Error::Undecodable`] about this reply.
+    pub fn undecodable(&self, reason: String, source: Option<serde_json::Error>) -> Error {
+        Error::Undecodable(Box::new(UndecodableResponse {
+            operation: self.operation,
+            status: self.status,
+            request_id: self.header_request_id.clone(),
+            reason,
+            snippet: snippet(&self.body),
+            source,
+        }))
+    }
+}
+
+/// The outcome of one attempt.
+enum Attempt {
+    Success(Reply),
+    Failure(Error),
+}
+
+impl ClientInner {
+    /// Sends `call`, retrying what is safe to retry, and returns the 2xx reply.
+    pub(crate) async fn execute(&self, call: &Call) -> Result<Reply> {
+        let mut attempt: u32 = 0;
+        loop {
+            let span = tracing::info_span!(
+                "nylas_workspaces.attempt",
+                operation = call.operation,
+                method = %call.method,
+                attempt = attempt + 1,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let result = self
+                .attempt(call, attempt + 1)
+                .instrument(span.clone())
+                .await;
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            let error = match result {
+                Attempt::Success(reply) => {
+                    span.record("status", reply.status);
+                    if let Some(id) = &reply.header_request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    return Ok(reply);
+                }
+                Attempt::Failure(error) => error,
+            };
+            if let Some(status) = error.status() {
+                span.record("status", status);
+            }
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
+            }
+            if !retryable_attempt(&error) {
+                return Err(error);
+            }
+            let Some(wait) =
+                self.retry
+                    .delay_before_retry(attempt, error.retry_after(), random_unit())
+            else {
+                return Err(error);
+            };
+            span.in_scope(|| {
+                tracing::debug!(wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+            });
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(&self, call: &Call, attempts: u32) -> Attempt {
+        let url = format!("{}{}", self.base_url, call.path);
+        let mut request = self
+            .http
+            .request(call.method.clone(), url)
+            .timeout(self.timeout)
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, self.user_agent.clone());
+        if !call.query.is_empty() {
+            request = request.query(&call.query);
+        }
+        if let Some(key) = &call.idempotency_key {
+            request = request.header(IDEMPOTENCY_KEY, key.as_str());
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let transport_error = |source: reqwest::Error| {
+            if source.is_timeout() {
+                Error::Timeout {
+                    operation: call.operation,
+                    attempts,
+                    source,
+                }
+            } else {
+                Error::Connection {
+                    operation: call.operation,
+                    attempts,
+                    source,
+                }
+            }
+        };
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return Attempt::Failure(transport_error(e)),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match read_bounded(response).await {
+            Ok(body) => body,
+            Err(e) => return Attempt::Failure(transport_error(e)),
+        };
+        let header_request_id = header_str(&headers, "x-request-id");
+        if status.is_success() {
+            let reply = Reply {
+                operation: call.operation,
+                status: status.as_u16(),
+                header_request_id,
+                body: body.bytes,
+            };
+            if body.truncated {
+                return Attempt::Failure(reply.undecodable(
+                    format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+                    None,
+                ));
+            }
+            return Attempt::Success(reply);
+        }
+        Attempt::Failure(api_error(status, &headers, header_request_id, &body.bytes))
+    }
+}
+
+/// Whether an attempt's failure may be retried automatically.
+fn retryable_attempt(error: &Error) -> bool {
+    match error {
+        Error::Api(api) => is_retryable_status(api.status),
+        Error::Timeout { .. } | Error::Connection { .. } => true,
+        _ => false,
+    }
+}
+
+/// Builds the typed error for a non-success answer, from the Nylas envelope when the body is
+/// one, and from the status and a snippet when it is not.
+pub(crate) fn api_error(
+    status: StatusCode,
+    headers: &HeaderMap,
+    header_request_id: Option<String>,
+    body: &[u8],
+) -> Error {
+    let retry_after = header_str(headers, RETRY_AFTER.as_str())
+        .and_then(|v| parse_retry_after(&v, SystemTime::now()));
+    let envelope = parse_envelope(body);
+    let mut api = ApiError {
+        status: status.as_u16(),
+        kind: ApiErrorKind::from_status(status.as_u16()),
+        request_id: header_request_id,
+        error_type: None,
+        message: None,
+        provider_error: None,
+        retry_after,
+        body_snippet: None,
+    };
+    match envelope {
+        Some(envelope) => {
+            if envelope.request_id.is_some() {
+                api.request_id = envelope.request_id;
+            }
+            api.error_type = envelope.error_type;
+            api.message = envelope.message;
+            api.provider_error = envelope.provider_error;
+        }
+        None if body.is_empty() => {}
+        None => api.body_snippet = Some(snippet(body)),
+    }
+    Error::Api(Box::new(api))
+}
+
+/// The parts of a Nylas error envelope, read leniently: a body with an `error` object counts
+/// even when `request_id` or some inner field is missing or of an unexpected type.
+struct Envelope {
+    request_id: Option<String>,
+    error_type: Option<String>,
+    message: Option<String>,
+    provider_error: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+fn parse_envelope(body: &[u8]) -> Option<Envelope> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    let error = object.get("error")?.as_object()?;
+    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_owned);
+    Some(Envelope {
+        request_id: text(object.get("request_id")).filter(|id| !id.is_empty()),
+        error_type: text(error.get("type")),
+        message: text(error.get("message")),
+        provider_error: error
+            .get("provider_error")
+            .and_then(|v| v.as_object())
+            .filter(|m| !m.is_empty())
+            .cloned(),
+    })
+}
+
+fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The first [`SNIPPET_LIMIT`] bytes of a body, lossily decoded, cut at a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let head = &body[..body.len().min(SNIPPET_LIMIT)];
+    let mut text = String::from_utf8_lossy(head).into_owned();
+    if body.len() > SNIPPET_LIMIT {
+        text.push('…');
+    }
+    text
+}
+
+/// Reads at most [`MAX_BODY_BYTES`] of the body, noting whether more was there.
+async fn read_bounded(mut response: reqwest::Response) -> reqwest::Result<BodyBuf> {
+    let mut buf = BodyBuf::default();
+    while let Some(chunk) = response.chunk().await? {
+        let room = MAX_BODY_BYTES - buf.bytes.len();
+        if chunk.len() > room {
+            buf.bytes.extend_from_slice(&chunk[..room]);
+            buf.truncated = true;
+            break;
+        }
+        buf.bytes.extend_from_slice(&chunk);
+    }
+    Ok(buf)
+}
+
+/// A body read up to the size limit.
+#[derive(Debug, Default)]
+struct BodyBuf {
+    bytes: Vec<u8>,
+    truncated: bool,
+}
+
+/// Used by the decoding property tests: the error for an arbitrary non-success body.
+#[doc(hidden)]
+pub fn decode_error_body_for_tests(status: u16, body: &[u8]) -> Error {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    api_error(status, &HeaderMap::new(), None, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_fields_are_extracted() {
+        let body = br#"{"request_id":"r1","error":{"type":"not_found_error","message":"gone","provider_error":{"x":1}}}"#;
+        let Error::Api(api) = decode_error_body_for_tests(404, body) else {
+            panic!()
+        };
+        assert_eq!(api.request_id.as_deref(), Some("r1"));
+        assert_eq!(api.error_type.as_deref(), Some("not_found_error"));
+        assert_eq!(api.message.as_deref(), Some("gone"));
+        assert!(api.provider_error.is_some());
+        assert_eq!(api.body_snippet, None);
+        assert_eq!(api.kind, ApiErrorKind::NotFound);
+    }
+
+    #[test]
+    fn html_pages_become_snippets() {
+        let page = format!("<html>{}</html>", "x".repeat(5000));
+        let Error::Api(api) = decode_error_body_for_tests(502, page.as_bytes()) else {
+            panic!()
+        };
+        let snip = api.body_snippet.unwrap();
+        assert!(snip.starts_with("<html>"));
+        assert!(snip.len() <= SNIPPET_LIMIT + '…'.len_utf8());
+        assert_eq!(api.status, 502);
+    }
+
+    #[test]
+    fn snippet_survives_split_utf8() {
+        let mut body = vec![b'a'; SNIPPET_LIMIT - 1];
+        body.extend_from_slice("é".as_bytes());
+        let expected = format!("{}\u{FFFD}…", "a".repeat(SNIPPET_LIMIT - 1));
+        assert_eq!(snippet(&body), expected);
+    }
+}
