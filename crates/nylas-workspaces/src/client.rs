@@ -15,12 +15,13 @@ use reqwest::header::HeaderValue;
 
 use crate::bulk::{self, ManualAssign, ManualAssignOptions, ManualAssignOutcome};
 use crate::config::ClientBuilder;
+use crate::decode;
 use crate::error::{Error, Result, Rule};
 use crate::model::{AutoGroupJob, Workspace};
 use crate::path::workspace_segment;
 use crate::requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, UpdateWorkspace};
 use crate::retry::RetryPolicy;
-use crate::transport::{Call, Reply};
+use crate::transport::Call;
 
 /// The most list pages followed before giving up; a server that keeps handing out new cursors
 /// beyond this is misbehaving.
@@ -95,11 +96,11 @@ impl Client {
                 call.query.push(("page_token", cursor.clone()));
             }
             let reply = self.inner.execute(&call).await?;
-            let page: types::WorkspaceListResponse = reply.decode()?;
-            for wire in page.data {
-                all.push(self.workspace_from(&reply, wire)?);
+            let (workspaces, next_cursor) = decode::workspace_page(&reply)?;
+            for workspace in workspaces {
+                all.push(self.remember(workspace));
             }
-            match page.next_cursor.filter(|c| !c.is_empty()) {
+            match next_cursor {
                 None => return Ok(all),
                 Some(next) => {
                     if !seen_cursors.insert(next.clone()) {
@@ -211,17 +212,7 @@ impl Client {
             format!("/v3/workspaces/{segment}"),
         );
         let reply = self.inner.execute(&call).await?;
-        let body: types::DeleteWorkspaceResponse = if reply.body.iter().all(u8::is_ascii_whitespace)
-        {
-            types::DeleteWorkspaceResponse::default()
-        } else {
-            reply.decode()?
-        };
-        Ok(body
-            .request_id
-            .filter(|id| !id.is_empty())
-            .or_else(|| reply.header_request_id.clone())
-            .unwrap_or_default())
+        decode::deleted(&reply)
     }
 
     /// Starts a background job that sorts grants into workspaces by email domain. Nylas allows
@@ -237,18 +228,7 @@ impl Client {
         call.body = Some(to_json(&body)?);
         call.idempotency_key = Some(new_idempotency_key());
         let reply = self.inner.execute(&call).await?;
-        let response: types::AutoGroupResponse = reply.decode()?;
-        let Some(job) = response.data else {
-            return Err(reply.undecodable("the answer has no `data`".into(), None));
-        };
-        Ok(AutoGroupJob {
-            job_id: job.job_id.unwrap_or_default(),
-            message: job.message.unwrap_or_default(),
-            request_id: response
-                .request_id
-                .filter(|id| !id.is_empty())
-                .or_else(|| reply.header_request_id.clone()),
-        })
+        decode::auto_group_job(&reply)
     }
 
     /// Moves grants into and out of a workspace, with default options (see
@@ -304,11 +284,7 @@ impl Client {
         );
         call.body = Some(to_json(body)?);
         let reply = self.inner.execute(&call).await?;
-        let mut response: types::ManualAssignResponse = reply.decode()?;
-        if response.request_id.as_deref().is_none_or(str::is_empty) {
-            response.request_id = reply.header_request_id.clone();
-        }
-        Ok(response)
+        decode::manual_assign(&reply)
     }
 
     fn call(&self, operation: &'static str, method: Method, path: String) -> Call {
@@ -324,17 +300,11 @@ impl Client {
 
     async fn single_workspace(&self, call: &Call) -> Result<Workspace> {
         let reply = self.inner.execute(call).await?;
-        let response: types::WorkspaceResponse = reply.decode()?;
-        let Some(wire) = response.data else {
-            return Err(reply.undecodable("the answer has no `data`".into(), None));
-        };
-        self.workspace_from(&reply, wire)
+        decode::single_workspace(&reply).map(|w| self.remember(w))
     }
 
-    /// Converts a wire workspace and remembers it if it is the default.
-    fn workspace_from(&self, reply: &Reply, wire: types::Workspace) -> Result<Workspace> {
-        let workspace = Workspace::from_wire(wire)
-            .ok_or_else(|| reply.undecodable("a workspace has no `workspace_id`".into(), None))?;
+    /// Notes the workspace's id if it is the default, and hands it back.
+    fn remember(&self, workspace: Workspace) -> Workspace {
         if workspace.default {
             self.inner
                 .known_defaults
@@ -342,7 +312,7 @@ impl Client {
                 .unwrap_or_else(PoisonError::into_inner)
                 .insert(workspace.workspace_id.clone());
         }
-        Ok(workspace)
+        workspace
     }
 
     fn is_known_default(&self, workspace_id: &str) -> bool {

@@ -7,6 +7,7 @@
 mod bulk;
 mod client;
 mod config;
+mod decode;
 mod error;
 mod model;
 mod path;
@@ -33,7 +34,7 @@ pub use secret::ApiKey;
 pub use transport::MAX_BODY_BYTES;
 
 #[doc(hidden)]
-pub use transport::decode_error_body_for_tests;
+pub use decode::decode_for_tests;
 
 /// The wire types this crate sends and decodes, re-exported for tests and advanced use.
 pub use nylas_workspaces_api::types as wire;

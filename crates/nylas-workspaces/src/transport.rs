@@ -305,9 +305,8 @@ struct BodyBuf {
     truncated: bool,
 }
 
-/// Used by the decoding property tests: the error for an arbitrary non-success body.
-#[doc(hidden)]
-pub fn decode_error_body_for_tests(status: u16, body: &[u8]) -> Error {
+/// The error for an arbitrary non-success body, without headers (tests and property tests).
+pub(crate) fn decode_error_body_for_tests(status: u16, body: &[u8]) -> Error {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     api_error(status, &HeaderMap::new(), None, body)
 }
