@@ -1,0 +1,291 @@
+//! Admin routes under `/_emulator/...`: seeding, inspection, faults and the clock over HTTP,
+//! for the standalone binary. They need no API key, are never faulted or rate limited, and
+//! answer plain JSON (errors as `{"error": "..."}` with status 400 or 404).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::json_response;
+use crate::faults::{Fault, FaultRates, Operation};
+use crate::model::NewGrant;
+use crate::rate_limit::{RateLimit, TokenBucket};
+use crate::seed::{NewWorkspace, Seed};
+use crate::shared::{self, Shared};
+use crate::wire;
+
+pub(crate) const PREFIX: &str = "/_emulator";
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let routes = Router::new()
+        .route("/health", get(|| async { ok(json!({"status": "ok"})) }))
+        .route("/state", get(state))
+        .route("/seed", post(seed))
+        .route("/grants", get(grants).post(add_grant))
+        .route("/grants/{grant_id}", get(grant))
+        .route("/workspaces", post(add_workspace))
+        .route("/policies", get(policies).post(add_policy))
+        .route("/rules", get(rules).post(add_rule))
+        .route("/faults", put(set_faults).delete(clear_faults))
+        .route("/faults/next", post(fail_next))
+        .route("/rate-limit", put(set_rate_limit).delete(clear_rate_limit))
+        .route("/clock", get(clock).put(set_clock))
+        .route("/clock/advance", post(advance_clock))
+        .route("/calls", get(calls))
+        .fallback(|| async { fail(StatusCode::NOT_FOUND, "no such admin route") })
+        .with_state(shared);
+    Router::new().nest(PREFIX, routes)
+}
+
+type Reply = Result<Value, (StatusCode, String)>;
+
+fn ok(body: Value) -> Response {
+    json_response(StatusCode::OK, "", &body)
+}
+
+fn fail(status: StatusCode, message: impl std::fmt::Display) -> Response {
+    json_response(status, "", &json!({"error": message.to_string()}))
+}
+
+fn respond(reply: Reply) -> Response {
+    match reply {
+        Ok(body) => ok(body),
+        Err((status, message)) => fail(status, message),
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, (StatusCode, String)> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid body: {e}")))
+}
+
+fn bad(e: impl std::fmt::Display) -> (StatusCode, String) {
+    (StatusCode::BAD_REQUEST, e.to_string())
+}
+
+async fn state(State(shared): State<Arc<Shared>>) -> Response {
+    let inner = shared.lock();
+    let s = &inner.state;
+    ok(json!({
+        "application_id": s.application_id,
+        "default_workspace_id": s.default_workspace_id(),
+        "workspaces": s.workspaces().iter().map(|w| wire::workspace_json(w, &s.application_id)).collect::<Vec<_>>(),
+        "grants": s.grants(),
+        "policies": s.policies(),
+        "rules": s.rules(),
+    }))
+}
+
+async fn seed(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let seed: Seed = parse(&body)?;
+        if seed.application_id.is_some() || seed.default_workspace.is_some() {
+            return Err(bad(
+                "application_id and default_workspace can only be seeded at start",
+            ));
+        }
+        let mut inner = shared.lock();
+        let now = inner.clock.now_secs();
+        shared::apply_seed(&mut inner.state, seed, now).map_err(bad)?;
+        Ok(json!({}))
+    })())
+}
+
+async fn grants(State(shared): State<Arc<Shared>>) -> Response {
+    ok(json!(shared.lock().state.grants()))
+}
+
+async fn grant(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    match shared.lock().state.grant(&id) {
+        Some(grant) => ok(json!(grant)),
+        None => fail(StatusCode::NOT_FOUND, format!("no grant '{id}'")),
+    }
+}
+
+async fn add_grant(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let grant: NewGrant = parse(&body)?;
+        let mut inner = shared.lock();
+        let now = inner.clock.now_secs();
+        let id = inner.state.add_grant(grant, now).map_err(bad)?;
+        Ok(json!({"grant_id": id}))
+    })())
+}
+
+async fn add_workspace(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let workspace: NewWorkspace = parse(&body)?;
+        let mut inner = shared.lock();
+        let now = inner.clock.now_secs();
+        let id = shared::add_workspace(&mut inner.state, workspace, now).map_err(bad)?;
+        Ok(json!({"workspace_id": id}))
+    })())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdBody {
+    #[serde(default)]
+    id: Option<String>,
+}
+
+async fn policies(State(shared): State<Arc<Shared>>) -> Response {
+    ok(json!(shared.lock().state.policies()))
+}
+
+async fn add_policy(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let IdBody { id } = parse(&body)?;
+        let id = shared.lock().state.add_policy(id).map_err(bad)?;
+        Ok(json!({"policy_id": id}))
+    })())
+}
+
+async fn rules(State(shared): State<Arc<Shared>>) -> Response {
+    ok(json!(shared.lock().state.rules()))
+}
+
+async fn add_rule(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let IdBody { id } = parse(&body)?;
+        let id = shared.lock().state.add_rule(id).map_err(bad)?;
+        Ok(json!({"rule_id": id}))
+    })())
+}
+
+/// The body of `PUT /_emulator/faults`; omitted fields keep their value.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultSettings {
+    #[serde(default)]
+    latency_ms: Option<u64>,
+    #[serde(default)]
+    rates: Option<FaultRates>,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    retry_after_secs: Option<u64>,
+}
+
+async fn set_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let settings: FaultSettings = parse(&body)?;
+        let mut inner = shared.lock();
+        if let Some(rates) = settings.rates {
+            inner.faults.set_rates(rates).map_err(bad)?;
+        }
+        if let Some(seed) = settings.seed {
+            inner.faults.reseed(seed);
+        }
+        if let Some(ms) = settings.latency_ms {
+            inner.latency = Duration::from_millis(ms);
+        }
+        if let Some(secs) = settings.retry_after_secs {
+            inner.retry_after_secs = secs;
+        }
+        Ok(json!({}))
+    })())
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> Response {
+    let mut inner = shared.lock();
+    inner.faults.clear();
+    inner.latency = Duration::ZERO;
+    ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FailNext {
+    /// An operationId; every operation when absent.
+    #[serde(default)]
+    operation: Option<Operation>,
+    count: u32,
+    fault: Fault,
+}
+
+async fn fail_next(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let FailNext {
+            operation,
+            count,
+            fault,
+        } = parse(&body)?;
+        shared.lock().faults.fail_next(operation, count, fault);
+        Ok(json!({}))
+    })())
+}
+
+async fn set_rate_limit(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let limit: RateLimit = parse(&body)?;
+        limit.validate().map_err(bad)?;
+        let mut inner = shared.lock();
+        let now = inner.clock.now_ms();
+        inner.limiter = Some(TokenBucket::new(limit, now));
+        Ok(json!({}))
+    })())
+}
+
+async fn clear_rate_limit(State(shared): State<Arc<Shared>>) -> Response {
+    shared.lock().limiter = None;
+    ok(json!({}))
+}
+
+async fn clock(State(shared): State<Arc<Shared>>) -> Response {
+    let inner = shared.lock();
+    ok(json!({"now": inner.clock.now_secs(), "now_ms": inner.clock.now_ms()}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetClock {
+    now: i64,
+}
+
+async fn set_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let SetClock { now } = parse(&body)?;
+        shared.lock().clock = crate::clock::Clock::Manual(now.saturating_mul(1000));
+        Ok(json!({"now": now}))
+    })())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    seconds: f64,
+}
+
+async fn advance_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let Advance { seconds } = parse(&body)?;
+        let by = Duration::try_from_secs_f64(seconds).map_err(bad)?;
+        let mut inner = shared.lock();
+        inner.clock.advance(by);
+        Ok(json!({"now": inner.clock.now_secs()}))
+    })())
+}
+
+async fn calls(State(shared): State<Arc<Shared>>) -> Response {
+    let inner = shared.lock();
+    let counts: BTreeMap<&str, u64> = Operation::ALL
+        .iter()
+        .map(|op| (op.operation_id(), inner.calls[op.index()]))
+        .collect();
+    ok(json!(counts))
+}

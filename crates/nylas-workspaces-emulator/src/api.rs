@@ -1,0 +1,306 @@
+//! The seven endpoints of the Workspaces API, as axum handlers.
+//!
+//! Handlers only decode, lock, call the rule in `state`, and render; authentication, latency
+//! and injected faults are handled before a request gets here (see `server`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use nylas_workspaces_api::types;
+use serde_json::Value;
+
+use crate::api_error::ApiError;
+use crate::faults::Operation;
+use crate::patch::WorkspacePatch;
+use crate::shared::Shared;
+use crate::wire;
+
+/// The ID given to the request being handled; it appears in the body and as `x-request-id`.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestId(pub(crate) String);
+
+type Ctx = (State<Arc<Shared>>, Extension<RequestId>);
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/v3/workspaces", get(list).post(create))
+        // `auto-group` is a fixed path; other methods on it address a workspace whose ID is
+        // "auto-group", which cannot exist.
+        .route(
+            "/v3/workspaces/auto-group",
+            post(auto_group)
+                .get(no_such_workspace)
+                .patch(no_such_workspace)
+                .delete(no_such_workspace),
+        )
+        .route(
+            "/v3/workspaces/{workspace_id}",
+            get(fetch).patch(update).delete(remove),
+        )
+        .route(
+            "/v3/workspaces/{workspace_id}/manual-assign",
+            post(manual_assign),
+        )
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(wrong_method)
+        .with_state(shared)
+}
+
+async fn no_such_workspace(Extension(RequestId(rid)): Extension<RequestId>) -> Response {
+    error_response(
+        &rid,
+        &ApiError::not_found("no workspace matches 'auto-group'"),
+    )
+}
+
+async fn unknown_path(Extension(RequestId(rid)): Extension<RequestId>) -> Response {
+    error_response(&rid, &ApiError::not_found("no such endpoint"))
+}
+
+async fn wrong_method(Extension(RequestId(rid)): Extension<RequestId>) -> Response {
+    error_response(&rid, &ApiError::method_not_allowed())
+}
+
+/// Renders a JSON body with the request's ID in the `x-request-id` header.
+pub(crate) fn json_response(status: StatusCode, request_id: &str, body: &Value) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(value) = HeaderValue::from_str(request_id)
+        && !request_id.is_empty()
+    {
+        headers.insert("x-request-id", value);
+    }
+    response
+}
+
+/// Renders an error envelope, with `Retry-After` for 429s.
+pub(crate) fn error_response(request_id: &str, error: &ApiError) -> Response {
+    let mut response = json_response(
+        error.status,
+        request_id,
+        &wire::error_body(request_id, error),
+    );
+    if let Some(secs) = error.retry_after_secs {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+fn render(request_id: &str, result: Result<Value, ApiError>) -> Response {
+    match result {
+        Ok(body) => json_response(StatusCode::OK, request_id, &body),
+        Err(error) => error_response(request_id, &error),
+    }
+}
+
+fn path_param(param: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    param
+        .map(|Path(id)| id)
+        .map_err(|e| ApiError::not_found(format!("cannot read the workspace in the path: {e}")))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_payload(format!("{what} needs a JSON body")));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_payload(format!("invalid {what} body: {e}")))
+}
+
+/// The `Idempotency-Key` of a POST, checked against the 256-character limit.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .map_err(|_| ApiError::bad_request("Idempotency-Key must be visible ASCII"))?;
+    if key.is_empty() || key.chars().count() > 256 {
+        return Err(ApiError::bad_request(
+            "Idempotency-Key must hold between 1 and 256 characters",
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+async fn list(
+    (State(shared), Extension(RequestId(rid))): Ctx,
+    query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = (|| {
+        let query = query.map(|Query(q)| q).unwrap_or_default();
+        let limit = match query.get("limit") {
+            None => None,
+            Some(raw) => match raw.parse::<usize>() {
+                Ok(n) if n >= 1 => Some(n),
+                _ => {
+                    return Err(ApiError::bad_request(format!(
+                        "limit must be a whole number of at least 1, not '{raw}'"
+                    )));
+                }
+            },
+        };
+        let offset = match query.get("page_token").filter(|t| !t.is_empty()) {
+            None => 0,
+            Some(token) => token
+                .parse::<usize>()
+                .map_err(|_| ApiError::bad_request(format!("unknown page_token '{token}'")))?,
+        };
+        let inner = shared.lock();
+        let state = &inner.state;
+        let all = state.workspaces();
+        let end = limit.map_or(all.len(), |n| offset.saturating_add(n).min(all.len()));
+        let page = all
+            .get(offset.min(all.len())..end)
+            .unwrap_or_default()
+            .iter()
+            .map(|w| wire::workspace_json(w, &state.application_id))
+            .collect();
+        let next = (end < all.len()).then(|| end.to_string());
+        Ok(wire::list_body(&rid, page, next))
+    })();
+    render(&rid, result)
+}
+
+async fn create(
+    (State(shared), Extension(RequestId(rid))): Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let result = (|| {
+        let key = idempotency_key(&headers)?;
+        let request: types::CreateWorkspaceRequest = decode(&body, "create-workspace")?;
+        let mut inner = shared.lock();
+        if let Some(reply) = key.as_ref().and_then(|k| {
+            inner
+                .idempotent_replies
+                .get(&(Operation::CreateWorkspace, k.clone()))
+        }) {
+            return Ok(reply.clone());
+        }
+        let now = inner.clock.now_secs();
+        let state = &mut inner.state;
+        let workspace = state.create_workspace(request, now)?;
+        let data = wire::workspace_json(&workspace, &state.application_id);
+        let reply = wire::workspace_body(&rid, data);
+        if let Some(key) = key {
+            inner
+                .idempotent_replies
+                .insert((Operation::CreateWorkspace, key), reply.clone());
+        }
+        Ok(reply)
+    })();
+    render(&rid, result)
+}
+
+async fn fetch(
+    (State(shared), Extension(RequestId(rid))): Ctx,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        let inner = shared.lock();
+        let state = &inner.state;
+        let workspace = state.get_workspace(&id)?;
+        Ok(wire::workspace_body(
+            &rid,
+            wire::workspace_json(workspace, &state.application_id),
+        ))
+    });
+    render(&rid, result)
+}
+
+async fn update(
+    (State(shared), Extension(RequestId(rid))): Ctx,
+    id: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        let patch = WorkspacePatch::from_body(&body)?;
+        let mut inner = shared.lock();
+        let now = inner.clock.now_secs();
+        let state = &mut inner.state;
+        let workspace = state.update_workspace(&id, patch, now)?;
+        let data = wire::workspace_json(&workspace, &state.application_id);
+        Ok(wire::workspace_body(&rid, data))
+    });
+    render(&rid, result)
+}
+
+async fn remove(
+    (State(shared), Extension(RequestId(rid))): Ctx,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        shared.lock().state.delete_workspace(&id)?;
+        Ok(wire::delete_body(&rid))
+    });
+    render(&rid, result)
+}
+
+async fn auto_group(
+    (State(shared), Extension(RequestId(rid))): Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let result = (|| {
+        let key = idempotency_key(&headers)?;
+        // The body is optional in Nylas's reference: no body means no filters.
+        let filters: types::AutoGroupRequest = if body.iter().all(u8::is_ascii_whitespace) {
+            types::AutoGroupRequest::default()
+        } else {
+            decode(&body, "auto-group")?
+        };
+        let mut inner = shared.lock();
+        if let Some(reply) = key.as_ref().and_then(|k| {
+            inner
+                .idempotent_replies
+                .get(&(Operation::AutoGroup, k.clone()))
+        }) {
+            return Ok(reply.clone());
+        }
+        let now_ms = inner.clock.now_ms();
+        let job = inner.state.auto_group(filters, now_ms)?;
+        let reply = wire::auto_group_body(&rid, job);
+        if let Some(key) = key {
+            inner
+                .idempotent_replies
+                .insert((Operation::AutoGroup, key), reply.clone());
+        }
+        Ok(reply)
+    })();
+    render(&rid, result)
+}
+
+async fn manual_assign(
+    (State(shared), Extension(RequestId(rid))): Ctx,
+    id: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        let request: types::ManualAssignRequest = decode(&body, "manual-assign")?;
+        let mut inner = shared.lock();
+        let state = &mut inner.state;
+        let assignment = state.manual_assign(&id, request)?;
+        Ok(wire::manual_assign_body(
+            &rid,
+            &state.application_id,
+            assignment,
+        ))
+    });
+    render(&rid, result)
+}

@@ -1,0 +1,195 @@
+//! How an emulator is set up before it starts.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::faults::FaultRates;
+use crate::rate_limit::RateLimit;
+use crate::seed::Seed;
+
+/// The key an emulator accepts unless told otherwise.
+pub const DEFAULT_API_KEY: &str = "test-key";
+
+/// Settings of an emulator, built with chained calls:
+///
+/// ```
+/// use std::time::Duration;
+/// use nylas_workspaces_emulator::{EmulatorConfig, FaultRates};
+///
+/// let config = EmulatorConfig::new()
+///     .api_key("my-key")
+///     .default_workspace(false)
+///     .latency(Duration::from_millis(5))
+///     .fault_rates(FaultRates::spread(0.1))
+///     .fault_seed(7);
+/// assert!(!format!("{config:?}").contains("my-key"));
+/// ```
+#[derive(Clone)]
+pub struct EmulatorConfig {
+    pub(crate) api_key: String,
+    pub(crate) application_id: Option<String>,
+    pub(crate) default_workspace: bool,
+    pub(crate) latency: Duration,
+    pub(crate) fault_rates: FaultRates,
+    pub(crate) fault_seed: Option<u64>,
+    pub(crate) id_seed: Option<u64>,
+    pub(crate) retry_after_secs: u64,
+    pub(crate) seed: Option<Seed>,
+    pub(crate) seed_file: Option<PathBuf>,
+    pub(crate) host: IpAddr,
+    pub(crate) port: u16,
+    pub(crate) clock_start: Option<i64>,
+    pub(crate) rate_limit: Option<RateLimit>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            api_key: DEFAULT_API_KEY.to_owned(),
+            application_id: None,
+            default_workspace: true,
+            latency: Duration::ZERO,
+            fault_rates: FaultRates::default(),
+            fault_seed: None,
+            id_seed: None,
+            retry_after_secs: 1,
+            seed: None,
+            seed_file: None,
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            clock_start: None,
+            rate_limit: None,
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Key `test-key`, a default workspace, no faults, a random loopback port, system clock.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The only key the emulator accepts as `Authorization: Bearer <key>`.
+    #[must_use]
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    /// A fixed application ID (a fresh UUID otherwise).
+    #[must_use]
+    pub fn application_id(mut self, id: impl Into<String>) -> Self {
+        self.application_id = Some(id.into());
+        self
+    }
+
+    /// Whether the application has a default workspace (older applications have none).
+    #[must_use]
+    pub fn default_workspace(mut self, enabled: bool) -> Self {
+        self.default_workspace = enabled;
+        self
+    }
+
+    /// Time added before every API request is handled.
+    #[must_use]
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// How often each kind of failure is injected.
+    #[must_use]
+    pub fn fault_rates(mut self, rates: FaultRates) -> Self {
+        self.fault_rates = rates;
+        self
+    }
+
+    /// Seeds the dice of random faults, so a run's failures repeat exactly (given the same
+    /// order of requests).
+    #[must_use]
+    pub fn fault_seed(mut self, seed: u64) -> Self {
+        self.fault_seed = Some(seed);
+        self
+    }
+
+    /// Seeds the generator of IDs (workspaces, grants, jobs, requests), for repeatable IDs.
+    #[must_use]
+    pub fn id_seed(mut self, seed: u64) -> Self {
+        self.id_seed = Some(seed);
+        self
+    }
+
+    /// The `Retry-After` (seconds) sent with injected 429s; 1 by default, 0 for fast tests.
+    #[must_use]
+    pub fn retry_after_secs(mut self, secs: u64) -> Self {
+        self.retry_after_secs = secs;
+        self
+    }
+
+    /// The starting state.
+    #[must_use]
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// A JSON file with the starting state (see [`Seed`]), read when the emulator starts.
+    #[must_use]
+    pub fn seed_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.seed_file = Some(path.into());
+        self
+    }
+
+    /// The address to listen on; loopback by default.
+    #[must_use]
+    pub fn host(mut self, host: IpAddr) -> Self {
+        self.host = host;
+        self
+    }
+
+    /// The port to listen on; 0 (the default) picks a free one.
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts with a manual clock frozen at this Unix time (seconds); it then moves only
+    /// through `Emulator::set_clock` and `Emulator::advance_clock`.
+    #[must_use]
+    pub fn manual_clock(mut self, unix_secs: i64) -> Self {
+        self.clock_start = Some(unix_secs);
+        self
+    }
+
+    /// Turns on the server-side token bucket (429 `nylas_rate_limit_exceeded` when empty).
+    #[must_use]
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+}
+
+impl fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The API key is a secret, even a test one: never printed.
+        f.debug_struct("EmulatorConfig")
+            .field("api_key", &"<redacted>")
+            .field("application_id", &self.application_id)
+            .field("default_workspace", &self.default_workspace)
+            .field("latency", &self.latency)
+            .field("fault_rates", &self.fault_rates)
+            .field("fault_seed", &self.fault_seed)
+            .field("id_seed", &self.id_seed)
+            .field("retry_after_secs", &self.retry_after_secs)
+            .field("seed", &self.seed.as_ref().map(|_| "<seed>"))
+            .field("seed_file", &self.seed_file)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("clock_start", &self.clock_start)
+            .field("rate_limit", &self.rate_limit)
+            .finish()
+    }
+}
