@@ -373,6 +373,10 @@ pub(crate) async fn run(
             (index, result)
         }
     });
+    // Collected up front (the futures stay lazy): a stream over the borrowing closure itself
+    // trips rustc's higher-ranked lifetime inference and makes this future `!Send`, which
+    // would keep callers (the Python binding, `tokio::spawn`) from running it on a runtime.
+    let requests: Vec<_> = requests.collect();
     let mut finished = futures_util::stream::iter(requests).buffer_unordered(options.concurrency);
     while let Some((index, result)) = finished.next().await {
         let size = chunks[index].len();
