@@ -273,11 +273,21 @@ fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The first [`SNIPPET_LIMIT`] bytes of a body, lossily decoded, cut at a character boundary.
+/// The start of a body as text of at most [`SNIPPET_LIMIT`] bytes (plus an ellipsis when cut).
+/// Invalid UTF-8 becomes U+FFFD, which is three bytes, so the text is cut after decoding.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let head = &body[..body.len().min(SNIPPET_LIMIT)];
     let mut text = String::from_utf8_lossy(head).into_owned();
-    if body.len() > SNIPPET_LIMIT {
+    let mut cut = body.len() > SNIPPET_LIMIT;
+    if text.len() > SNIPPET_LIMIT {
+        let mut end = SNIPPET_LIMIT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        cut = true;
+    }
+    if cut {
         text.push('…');
     }
     text
@@ -342,10 +352,19 @@ mod tests {
     }
 
     #[test]
+    fn snippet_of_invalid_utf8_stays_bounded() {
+        let s = snippet(&[0xff; SNIPPET_LIMIT]);
+        assert!(s.len() <= SNIPPET_LIMIT + '…'.len_utf8(), "{}", s.len());
+        assert!(s.ends_with('…'));
+        assert_eq!(snippet(b"short"), "short");
+    }
+
+    #[test]
     fn snippet_survives_split_utf8() {
         let mut body = vec![b'a'; SNIPPET_LIMIT - 1];
         body.extend_from_slice("é".as_bytes());
-        let expected = format!("{}\u{FFFD}…", "a".repeat(SNIPPET_LIMIT - 1));
+        // The split character decodes to U+FFFD, which no longer fits, so it is cut.
+        let expected = format!("{}…", "a".repeat(SNIPPET_LIMIT - 1));
         assert_eq!(snippet(&body), expected);
     }
 }
