@@ -4,11 +4,15 @@
 //!   or (with `--check`) fail with a diff when the committed code has drifted from the spec.
 //! * `test`: everything CI runs: Rust tests, the drift check, clippy, rustfmt and the spec
 //!   validation, installing the Python tools it needs into `.venv`.
+//! * `upstream-diff PATH [--json]`: what differs between Nylas's published OpenAPI document
+//!   and `openapi/workspaces.json` for the Workspaces operations (see [`upstream_diff`]).
 
 mod generate;
 mod paths;
+mod python;
 mod spec;
 mod tasks;
+mod upstream_diff;
 mod venv;
 
 use std::process::ExitCode;
@@ -20,6 +24,11 @@ tasks:
   generate           regenerate crates/nylas-workspaces-api and crates/nylas-workspaces-httpmock
   generate --check   fail (with a diff) when the committed generated code differs from the spec
   test               run every test: Rust, drift check, clippy, rustfmt, spec validation
+  upstream-diff PATH [--json] [--ours FILE] [--accepted FILE]
+                     compare the Workspaces operations of Nylas's OpenAPI document at PATH
+                     (JSON or YAML, 3.0 or 3.1) with openapi/workspaces.json (or FILE);
+                     differences listed in openapi/upstream-accepted.json are shown as
+                     accepted. Exit 0: nothing to review, 1: differences, 2: bad input
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +38,7 @@ fn main() -> ExitCode {
         ["generate"] => generate::run(generate::Mode::Write),
         ["generate", "--check"] => generate::run(generate::Mode::Check),
         ["test"] => tasks::test_all(),
+        ["upstream-diff", rest @ ..] => return upstream_diff::run(rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
