@@ -86,6 +86,26 @@ impl Client {
     }
 
     /// Every workspace of the application. Follows `next_cursor` should Nylas ever paginate.
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": [{"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}, {"workspace_id": "ws-d", "name": "Default", "default": true}]}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// let workspaces = client.list_workspaces().await?;
+    /// for ws in &workspaces {
+    ///     println!("{} {} default={}", ws.workspace_id, ws.name, ws.default);
+    /// }
+    /// assert_eq!(workspaces.len(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_workspaces(&self) -> Result<Vec<Workspace>> {
         let mut all = Vec::new();
         let mut cursor: Option<String> = None;
@@ -126,6 +146,23 @@ impl Client {
     }
 
     /// One workspace by id.
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-1");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// let ws = client.get_workspace("ws-1").await?;
+    /// assert_eq!(ws.domain.as_deref(), Some("sales.example.com"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_workspace(&self, workspace_id: &str) -> Result<Workspace> {
         let segment = workspace_segment(workspace_id)?;
         let call = self.call(
@@ -138,6 +175,25 @@ impl Client {
 
     /// The application's default workspace, or `None` when it has none (applications created
     /// before default workspaces existed).
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": [{"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}, {"workspace_id": "ws-d", "name": "Default", "default": true}]}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// match client.default_workspace().await? {
+    ///     Some(ws) => assert_eq!(ws.workspace_id, "ws-d"),
+    ///     None => println!("this application has no default workspace"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn default_workspace(&self) -> Result<Option<Workspace>> {
         Ok(self
             .list_workspaces()
@@ -148,6 +204,27 @@ impl Client {
 
     /// Creates a workspace. Sends an `Idempotency-Key`, so a retried attempt never creates a
     /// second workspace.
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(POST).path("/v3/workspaces");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// use nylas_workspaces::CreateWorkspace;
+    ///
+    /// let ws = client
+    ///     .create_workspace(CreateWorkspace::new("Sales").domain("sales.example.com"))
+    ///     .await?;
+    /// assert_eq!(ws.workspace_id, "ws-1");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_workspace(&self, request: CreateWorkspace) -> Result<Workspace> {
         let body = request.to_wire()?;
         let mut call = self.call("create_workspace", Method::POST, "/v3/workspaces".into());
@@ -158,6 +235,27 @@ impl Client {
 
     /// Changes a workspace. Refused before sending when the update is empty, or when it
     /// touches `name`/`auto_group` on a workspace this client has seen to be the default.
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(PATCH).path("/v3/workspaces/ws-1")
+    /// #         .json_body(json!({"name": "Sales EMEA", "policy_id": null}));
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// use nylas_workspaces::UpdateWorkspace;
+    ///
+    /// let update = UpdateWorkspace::new().name("Sales EMEA").clear_policy();
+    /// let ws = client.update_workspace("ws-1", update).await?;
+    /// # let _ = ws;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_workspace(
         &self,
         workspace_id: &str,
@@ -176,6 +274,32 @@ impl Client {
 
     /// Changes the policy and rules of the default workspace (found with one list call).
     /// Returns `None`, sending no update, when the application has no default workspace.
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": [{"workspace_id": "ws-d", "default": true}]}));
+    /// # });
+    /// # server.mock(|when, then| {
+    /// #     when.method(PATCH).path("/v3/workspaces/ws-d")
+    /// #         .json_body(json!({"rule_ids": ["rule-1"]}));
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-d", "default": true, "rule_ids": ["rule-1"]}}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// use nylas_workspaces::DefaultWorkspaceUpdate;
+    ///
+    /// let updated = client
+    ///     .update_default_workspace(DefaultWorkspaceUpdate::new().rule_ids(["rule-1"]))
+    ///     .await?;
+    /// assert_eq!(updated.unwrap().rule_ids, ["rule-1"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_default_workspace(
         &self,
         update: DefaultWorkspaceUpdate,
@@ -196,6 +320,23 @@ impl Client {
     ///
     /// Like every call, a delete is retried after a timeout; if the first attempt did go
     /// through, the retry then reports 404.
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(DELETE).path("/v3/workspaces/ws-1");
+    /// #     then.status(200).json_body(json!({"request_id": "req-42"}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// let request_id = client.delete_workspace("ws-1").await?;
+    /// assert_eq!(request_id, "req-42");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_workspace(&self, workspace_id: &str) -> Result<String> {
         let segment = workspace_segment(workspace_id)?;
         if self.is_known_default(workspace_id) {
@@ -218,6 +359,25 @@ impl Client {
     /// Starts a background job that sorts grants into workspaces by email domain. Nylas allows
     /// one call per minute per application: a 429 comes back as an error whose
     /// [`Error::retry_after`] tells how long to wait (the client itself waits out at most 60 s).
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(POST).path("/v3/workspaces/auto-group");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"job_id": "job-1", "message": "queued"}}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// use nylas_workspaces::AutoGroup;
+    ///
+    /// let job = client.auto_group(AutoGroup::new().specific_domain("example.com")).await?;
+    /// println!("job {}: {}", job.job_id, job.message);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn auto_group(&self, request: AutoGroup) -> Result<AutoGroupJob> {
         let body = request.to_wire()?;
         let mut call = self.call(
@@ -233,6 +393,31 @@ impl Client {
 
     /// Moves grants into and out of a workspace, with default options (see
     /// [`manual_assign_with`](Self::manual_assign_with)).
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-1");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
+    /// # server.mock(|when, then| {
+    /// #     when.method(POST).path("/v3/workspaces/ws-1/manual-assign");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"grants_assigned": ["g-1"], "grants_removed": ["g-2"]}}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// use nylas_workspaces::ManualAssign;
+    ///
+    /// let request = ManualAssign::new().assign(["g-1"]).remove(["g-2"]);
+    /// let outcome = client.manual_assign("ws-1", request).await?;
+    /// assert_eq!(outcome.assigned, ["g-1"]);
+    /// assert_eq!(outcome.removed, ["g-2"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn manual_assign(
         &self,
         workspace_id: &str,
@@ -248,6 +433,45 @@ impl Client {
     /// the call refused if it auto-groups; then the ids go out in requests of at most 500 per
     /// list, `options.concurrency` at a time. If any request fails, the result is
     /// [`Error::BulkPartial`] carrying the full outcome.
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-1");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
+    /// # server.mock(|when, then| {
+    /// #     when.method(POST).path("/v3/workspaces/ws-1/manual-assign")
+    /// #         .body_includes(r#""g-0""#);
+    /// #     then.status(400).json_body(json!({"request_id": "r", "error": {"type": "invalid_request_error"}}));
+    /// # });
+    /// # server.mock(|when, then| {
+    /// #     when.method(POST).path("/v3/workspaces/ws-1/manual-assign");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {}}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// use nylas_workspaces::{Error, ManualAssign, ManualAssignOptions};
+    ///
+    /// let grants: Vec<String> = (0..1200).map(|i| format!("g-{i}")).collect();
+    /// let options = ManualAssignOptions::new()
+    ///     .concurrency(2)
+    ///     .on_progress(|p| eprintln!("{}/{} grants", p.grants_done, p.grants_total));
+    /// match client.manual_assign_with("ws-1", ManualAssign::new().assign(grants), options).await {
+    ///     Ok(outcome) => println!("all {} sent", outcome.unmatched.len() + outcome.assigned.len()),
+    ///     Err(Error::BulkPartial(outcome)) => {
+    ///         // Retry exactly what failed, later.
+    ///         let retry = outcome.retry_request().expect("something failed");
+    ///         assert_eq!(retry.assign_ids().len(), 500);
+    ///     }
+    ///     Err(other) => return Err(other),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn manual_assign_with(
         &self,
         workspace_id: &str,

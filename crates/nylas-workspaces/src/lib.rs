@@ -1,6 +1,76 @@
-//! An async Rust client for the Nylas v3 Workspaces API.
+//! An async Rust client for the [Nylas v3 Workspaces API]: list, inspect, create, update and
+//! delete workspaces, start auto-grouping jobs, and move any number of grants between
+//! workspaces.
 //!
-//! (Crate documentation with examples follows in the next commit.)
+//! [Nylas v3 Workspaces API]: https://developer.nylas.com/docs/reference/api/workspaces/
+//!
+//! ```no_run
+//! use nylas_workspaces::{Client, CreateWorkspace, ManualAssign};
+//!
+//! # async fn demo() -> nylas_workspaces::Result<()> {
+//! // NYLAS_API_KEY, and optionally NYLAS_API_URI (e.g. https://api.eu.nylas.com).
+//! let client = Client::from_env()?;
+//!
+//! let sales = client
+//!     .create_workspace(CreateWorkspace::new("Sales").domain("sales.example.com"))
+//!     .await?;
+//! let outcome = client
+//!     .manual_assign(&sales.workspace_id, ManualAssign::new().assign(["grant-1", "grant-2"]))
+//!     .await?;
+//! println!("assigned {} grants", outcome.assigned.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What this crate adds over the wire format
+//!
+//! * **The documented rules, checked before sending.** A request the API would refuse fails
+//!   with [`Error::InvariantViolation`] naming the [`Rule`], and nothing is sent: an empty
+//!   name, `auto_group` without a domain, an empty update, renaming or deleting the default
+//!   workspace (once the client has seen it), manual assignment with no ids, with an id in both
+//!   lists, or to a workspace that auto-groups. Some rules are in the types instead: there is
+//!   no way to ask for a domain change, and [`DefaultWorkspaceUpdate`] only has the two fields
+//!   the default workspace accepts.
+//! * **Three-state updates.** [`Patch`] distinguishes keep (field omitted), clear (`null`)
+//!   and set, for `policy_id` and `rule_ids`.
+//! * **Safe retries.** 408, 409, 429, 500, 502, 503, 504, timeouts and connection failures are
+//!   retried (2 retries by default), honouring `Retry-After` up to 60 s and otherwise backing
+//!   off exponentially with full jitter (0.5 s base, 8 s cap). Creating a workspace and
+//!   starting auto-grouping send an `Idempotency-Key` that stays the same across retries, so a
+//!   retry never acts twice. Other 4xx answers are never retried.
+//! * **Bulk assignment that loses nothing.** [`Client::manual_assign_with`] accepts any number
+//!   of ids, sends them in requests of at most 500 per list with bounded concurrency, and
+//!   returns a [`ManualAssignOutcome`] saying for every id whether it was assigned, removed,
+//!   not matched, failed (with the error) or not sent. A partial failure is
+//!   [`Error::BulkPartial`] carrying that outcome, and
+//!   [`ManualAssignOutcome::retry_request`] builds the request for exactly what is left.
+//! * **Typed errors.** One [`Error`] with predicates ([`Error::status`],
+//!   [`Error::request_id`], [`Error::is_not_found`], [`Error::is_rate_limited`],
+//!   [`Error::is_retryable`], [`Error::retry_after`]). A body that is not what the API
+//!   promises (an HTML page from a proxy, a truncated document, more than
+//!   [`MAX_BODY_BYTES`]) becomes an error that keeps the status, the request id and a short
+//!   snippet of the body; it never panics.
+//! * **A key that does not leak.** The API key lives in [`ApiKey`], whose `Debug` prints a
+//!   placeholder and which has no `Display`; the `Authorization` header is marked sensitive.
+//!   A plain `http://` base URL is refused unless the host is loopback or
+//!   [`ClientBuilder::allow_insecure_http`] is set.
+//! * **Tracing.** Every attempt runs in a `nylas_workspaces.attempt` span (`tracing` crate)
+//!   with the operation, attempt number, HTTP status, request id and duration.
+//!
+//! # Why this crate does its own HTTP
+//!
+//! Request and response bodies are the generated types of `nylas-workspaces-api` (re-exported
+//! as [`wire`]), so the wire format has a single source, the OpenAPI document. The generated
+//! *client* is not used: when an error body is not JSON, it reports an invalid payload without
+//! the HTTP status or headers, so a 502 page from a load balancer could not be recognised as
+//! retryable and its `x-request-id` and `Retry-After` would be lost. Sending requests with
+//! reqwest directly is a few dozen lines and keeps all of that.
+//!
+//! # Absent fields
+//!
+//! Nylas may leave any workspace field out. [`Workspace`] documents the value each absent
+//! field gets (for instance `default` becomes `false` and `rule_ids` becomes empty); an empty
+//! `domain` is `None`. In manual-assign answers a `null` list means "none".
 
 #![warn(missing_docs)]
 
