@@ -98,7 +98,11 @@ impl ClientInner {
             let error = match result {
                 Attempt::Success(reply) => {
                     span.record("status", reply.status);
-                    if let Some(id) = &reply.header_request_id {
+                    let request_id = reply
+                        .header_request_id
+                        .clone()
+                        .or_else(|| body_request_id(&reply.body));
+                    if let Some(id) = request_id {
                         span.record("request_id", id.as_str());
                     }
                     return Ok(reply);
@@ -262,6 +266,18 @@ fn parse_envelope(body: &[u8]) -> Option<Envelope> {
             .filter(|m| !m.is_empty())
             .cloned(),
     })
+}
+
+/// The top-level `request_id` of a JSON body, if there is one, for the attempt's span.
+fn body_request_id(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        request_id: Option<String>,
+    }
+    serde_json::from_slice::<Peek>(body)
+        .ok()?
+        .request_id
+        .filter(|id| !id.is_empty())
 }
 
 fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
