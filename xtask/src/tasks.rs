@@ -3,7 +3,7 @@
 use std::process::Command;
 use std::time::Instant;
 
-use crate::{generate, paths, venv};
+use crate::{generate, paths, python, venv};
 
 /// Runs a command from the repository root, failing with its name when it fails.
 pub fn run_cmd(cmd: &mut Command) -> Result<(), String> {
@@ -62,6 +62,13 @@ pub fn test_all() -> Result<(), String> {
     step("cargo test", &mut || {
         run_cmd(cargo().args(["test", "--workspace"]))
     })?;
+    let mut wheel = std::path::PathBuf::new();
+    step("python: build the wheel and install it into .venv", &mut || {
+        wheel = python::build_dev_wheel()?;
+        python::install(&wheel)
+    })?;
+    step("python: pytest", &mut || python::pytest(&wheel))?;
+    step("python: stubtest and mypy --strict", &mut python::type_checks)?;
 
     println!("\n=== timings");
     for (name, secs) in &steps {

@@ -1,0 +1,66 @@
+"""Client for the Nylas v3 Workspaces API.
+
+>>> import nylas_workspaces as nw
+>>> client = nw.Client(api_key="...")            # doctest: +SKIP
+>>> client.workspaces.list()                      # doctest: +SKIP
+
+``Client`` blocks (with the GIL released while it waits); ``AsyncClient`` has the same surface
+with every call awaitable. Every documented rule of the API is checked before a request is
+sent, by the Rust crate underneath; a broken rule raises :class:`InvariantError`.
+"""
+
+from __future__ import annotations
+
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    BulkAssignError,
+    InternalServerError,
+    InvariantError,
+    NotFoundError,
+    NylasWorkspacesError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from ._native import (
+    AsyncClient,
+    AsyncWorkspaces,
+    AutoGroupJob,
+    Client,
+    ManualAssignResult,
+    Workspace,
+    Workspaces,
+    __version__,
+)
+from ._sentinel import NOT_GIVEN, NotGiven, NotGivenOr
+
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "Workspaces",
+    "AsyncWorkspaces",
+    "Workspace",
+    "AutoGroupJob",
+    "ManualAssignResult",
+    "NOT_GIVEN",
+    "NotGiven",
+    "NotGivenOr",
+    "NylasWorkspacesError",
+    "InvariantError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "APIError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "RateLimitError",
+    "InternalServerError",
+    "BulkAssignError",
+    "__version__",
+]

@@ -1,0 +1,418 @@
+//! `Client` / `AsyncClient` and their `workspaces` resources.
+//!
+//! Each operation is written once, as an async function in [`ops`] that calls the crate and
+//! converts the result. The sync resource blocks on it with the GIL released; the async one
+//! hands it to asyncio.
+
+use nylas_workspaces::ManualAssignOptions;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::{args, errors, models, runtime};
+
+/// The crate client, configured from the Python arguments.
+fn configure(
+    api_key: Option<String>,
+    region: &str,
+    api_uri: Option<String>,
+    timeout: f64,
+    max_retries: u32,
+) -> PyResult<nylas_workspaces::Client> {
+    if !(timeout.is_finite() && timeout > 0.0) {
+        return Err(PyValueError::new_err(
+            "timeout must be a positive number of seconds",
+        ));
+    }
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let Some(key) = api_key.or_else(|| env("NYLAS_API_KEY")) else {
+        return Python::attach(|py| {
+            let cls = py
+                .import("nylas_workspaces._exceptions")?
+                .getattr("NylasWorkspacesError")?;
+            Err(PyErr::from_value(cls.call1((
+                "no API key: pass api_key=... or set NYLAS_API_KEY",
+            ))?))
+        });
+    };
+    let mut builder = nylas_workspaces::Client::builder()
+        .api_key(key)
+        .region(args::region(region)?)
+        .timeout(std::time::Duration::from_secs_f64(timeout))
+        .max_retries(max_retries);
+    if let Some(uri) = api_uri.or_else(|| env("NYLAS_API_URI")) {
+        builder = builder.base_url(uri);
+    }
+    builder
+        .build()
+        .map_err(|e| Python::attach(|py| errors::to_py_err(py, e)))
+}
+
+fn py_err(e: nylas_workspaces::Error) -> PyErr {
+    Python::attach(|py| errors::to_py_err(py, e))
+}
+
+/// One async function per operation: call the crate, convert the answer.
+mod ops {
+    use super::*;
+    use nylas_workspaces::{AutoGroup, Client, CreateWorkspace, ManualAssign, UpdateWorkspace};
+
+    pub async fn list(c: Client) -> PyResult<Vec<models::Workspace>> {
+        let items = c.list_workspaces().await.map_err(py_err)?;
+        Ok(items.into_iter().map(Into::into).collect())
+    }
+    pub async fn get(c: Client, id: String) -> PyResult<models::Workspace> {
+        c.get_workspace(&id).await.map(Into::into).map_err(py_err)
+    }
+    pub async fn default(c: Client) -> PyResult<Option<models::Workspace>> {
+        let found = c.default_workspace().await.map_err(py_err)?;
+        Ok(found.map(Into::into))
+    }
+    pub async fn create(c: Client, r: CreateWorkspace) -> PyResult<models::Workspace> {
+        c.create_workspace(r).await.map(Into::into).map_err(py_err)
+    }
+    pub async fn update(c: Client, id: String, r: UpdateWorkspace) -> PyResult<models::Workspace> {
+        c.update_workspace(&id, r)
+            .await
+            .map(Into::into)
+            .map_err(py_err)
+    }
+    pub async fn delete(c: Client, id: String) -> PyResult<String> {
+        c.delete_workspace(&id).await.map_err(py_err)
+    }
+    pub async fn auto_group(c: Client, r: AutoGroup) -> PyResult<models::AutoGroupJob> {
+        c.auto_group(r).await.map(Into::into).map_err(py_err)
+    }
+    pub async fn manual_assign(
+        c: Client,
+        id: String,
+        r: ManualAssign,
+        options: ManualAssignOptions,
+    ) -> PyResult<models::ManualAssignResult> {
+        c.manual_assign_with(&id, r, options)
+            .await
+            .map(Into::into)
+            .map_err(py_err)
+    }
+}
+
+const UPDATE_FIELDS: [&str; 4] = ["name", "auto_group", "policy_id", "rule_ids"];
+
+/// Reads `update()`'s keyword arguments, keeping "absent" apart from "None".
+fn update_request(
+    changes: Option<&Bound<'_, PyDict>>,
+) -> PyResult<nylas_workspaces::UpdateWorkspace> {
+    let get = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        match changes {
+            Some(d) => d.get_item(name),
+            None => Ok(None),
+        }
+    };
+    if let Some(d) = changes {
+        for key in d.keys() {
+            let key: String = key.extract()?;
+            if !UPDATE_FIELDS.contains(&key.as_str()) {
+                return Err(PyTypeError::new_err(format!(
+                    "update() got an unexpected keyword argument {key:?} (it accepts {})",
+                    UPDATE_FIELDS.join(", ")
+                )));
+            }
+        }
+    }
+    let (name, auto_group, policy_id, rule_ids) = (
+        get("name")?,
+        get("auto_group")?,
+        get("policy_id")?,
+        get("rule_ids")?,
+    );
+    args::update(
+        name.as_ref(),
+        auto_group.as_ref(),
+        policy_id.as_ref(),
+        rule_ids.as_ref(),
+    )
+}
+
+fn assign_options(concurrency: Option<usize>) -> ManualAssignOptions {
+    let options = ManualAssignOptions::new();
+    match concurrency {
+        Some(n) => options.concurrency(n),
+        None => options,
+    }
+}
+
+fn empty_tuple(py: Python<'_>) -> Bound<'_, PyAny> {
+    PyTuple::empty(py).into_any()
+}
+
+/// Synchronous access to `/v3/workspaces`.
+#[pyclass(frozen, module = "nylas_workspaces")]
+pub struct Workspaces {
+    client: nylas_workspaces::Client,
+}
+
+#[pymethods]
+impl Workspaces {
+    /// Every workspace of the application.
+    fn list(&self, py: Python<'_>) -> PyResult<Vec<models::Workspace>> {
+        runtime::block_on(py, ops::list(self.client.clone()))?
+    }
+
+    /// One workspace, by id or domain.
+    fn get(&self, py: Python<'_>, workspace_id: String) -> PyResult<models::Workspace> {
+        runtime::block_on(py, ops::get(self.client.clone(), workspace_id))?
+    }
+
+    /// The default workspace, or None when the application has none.
+    fn default(&self, py: Python<'_>) -> PyResult<Option<models::Workspace>> {
+        runtime::block_on(py, ops::default(self.client.clone()))?
+    }
+
+    #[pyo3(signature = (name, *, domain=None, auto_group=None, policy_id=None, rule_ids=None))]
+    fn create(
+        &self,
+        py: Python<'_>,
+        name: String,
+        domain: Option<String>,
+        auto_group: Option<bool>,
+        policy_id: Option<String>,
+        rule_ids: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<models::Workspace> {
+        let request = args::create(name, domain, auto_group, policy_id, rule_ids.as_ref())?;
+        runtime::block_on(py, ops::create(self.client.clone(), request))?
+    }
+
+    /// Changes a workspace: NOT_GIVEN keeps a field, None detaches it, a value sets it.
+    #[pyo3(signature = (workspace_id, **changes))]
+    #[pyo3(
+        text_signature = "(self, workspace_id, *, name=..., auto_group=..., policy_id=..., rule_ids=...)"
+    )]
+    fn update(
+        &self,
+        py: Python<'_>,
+        workspace_id: String,
+        changes: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<models::Workspace> {
+        let request = update_request(changes)?;
+        runtime::block_on(py, ops::update(self.client.clone(), workspace_id, request))?
+    }
+
+    /// Deletes a workspace; returns the request id.
+    fn delete(&self, py: Python<'_>, workspace_id: String) -> PyResult<String> {
+        runtime::block_on(py, ops::delete(self.client.clone(), workspace_id))?
+    }
+
+    #[pyo3(signature = (*, after_created_at=None, invalid_also=None, specific_domain=None))]
+    fn auto_group(
+        &self,
+        py: Python<'_>,
+        after_created_at: Option<Bound<'_, PyAny>>,
+        invalid_also: Option<bool>,
+        specific_domain: Option<String>,
+    ) -> PyResult<models::AutoGroupJob> {
+        let request = args::auto_group(after_created_at.as_ref(), invalid_also, specific_domain)?;
+        runtime::block_on(py, ops::auto_group(self.client.clone(), request))?
+    }
+
+    #[pyo3(signature = (workspace_id, *, assign_grants=None, remove_grants=None, concurrency=None))]
+    fn manual_assign(
+        &self,
+        py: Python<'_>,
+        workspace_id: String,
+        assign_grants: Option<Bound<'_, PyAny>>,
+        remove_grants: Option<Bound<'_, PyAny>>,
+        concurrency: Option<usize>,
+    ) -> PyResult<models::ManualAssignResult> {
+        let request = args::manual_assign(
+            &assign_grants.unwrap_or_else(|| empty_tuple(py)),
+            &remove_grants.unwrap_or_else(|| empty_tuple(py)),
+        )?;
+        let options = assign_options(concurrency);
+        runtime::block_on(
+            py,
+            ops::manual_assign(self.client.clone(), workspace_id, request, options),
+        )?
+    }
+}
+
+/// Asynchronous access to `/v3/workspaces`; every method returns an awaitable.
+#[pyclass(frozen, module = "nylas_workspaces")]
+pub struct AsyncWorkspaces {
+    client: nylas_workspaces::Client,
+}
+
+use pyo3_async_runtimes::tokio::future_into_py;
+
+#[pymethods]
+impl AsyncWorkspaces {
+    fn list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        future_into_py(py, ops::list(self.client.clone()))
+    }
+
+    fn get<'py>(&self, py: Python<'py>, workspace_id: String) -> PyResult<Bound<'py, PyAny>> {
+        future_into_py(py, ops::get(self.client.clone(), workspace_id))
+    }
+
+    fn default<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        future_into_py(py, ops::default(self.client.clone()))
+    }
+
+    #[pyo3(signature = (name, *, domain=None, auto_group=None, policy_id=None, rule_ids=None))]
+    fn create<'py>(
+        &self,
+        py: Python<'py>,
+        name: String,
+        domain: Option<String>,
+        auto_group: Option<bool>,
+        policy_id: Option<String>,
+        rule_ids: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = args::create(name, domain, auto_group, policy_id, rule_ids.as_ref())?;
+        future_into_py(py, ops::create(self.client.clone(), request))
+    }
+
+    #[pyo3(signature = (workspace_id, **changes))]
+    #[pyo3(
+        text_signature = "(self, workspace_id, *, name=..., auto_group=..., policy_id=..., rule_ids=...)"
+    )]
+    fn update<'py>(
+        &self,
+        py: Python<'py>,
+        workspace_id: String,
+        changes: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = update_request(changes)?;
+        future_into_py(py, ops::update(self.client.clone(), workspace_id, request))
+    }
+
+    fn delete<'py>(&self, py: Python<'py>, workspace_id: String) -> PyResult<Bound<'py, PyAny>> {
+        future_into_py(py, ops::delete(self.client.clone(), workspace_id))
+    }
+
+    #[pyo3(signature = (*, after_created_at=None, invalid_also=None, specific_domain=None))]
+    fn auto_group<'py>(
+        &self,
+        py: Python<'py>,
+        after_created_at: Option<Bound<'py, PyAny>>,
+        invalid_also: Option<bool>,
+        specific_domain: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = args::auto_group(after_created_at.as_ref(), invalid_also, specific_domain)?;
+        future_into_py(py, ops::auto_group(self.client.clone(), request))
+    }
+
+    #[pyo3(signature = (workspace_id, *, assign_grants=None, remove_grants=None, concurrency=None))]
+    fn manual_assign<'py>(
+        &self,
+        py: Python<'py>,
+        workspace_id: String,
+        assign_grants: Option<Bound<'py, PyAny>>,
+        remove_grants: Option<Bound<'py, PyAny>>,
+        concurrency: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = args::manual_assign(
+            &assign_grants.unwrap_or_else(|| empty_tuple(py)),
+            &remove_grants.unwrap_or_else(|| empty_tuple(py)),
+        )?;
+        let options = assign_options(concurrency);
+        future_into_py(
+            py,
+            ops::manual_assign(self.client.clone(), workspace_id, request, options),
+        )
+    }
+}
+
+/// The synchronous client. Calls block the calling thread, not other Python threads.
+#[pyclass(frozen, module = "nylas_workspaces")]
+pub struct Client {
+    base_url: String,
+    #[pyo3(get)]
+    workspaces: Py<Workspaces>,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (api_key=None, *, region="us", api_uri=None, timeout=90.0, max_retries=2))]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        region: &str,
+        api_uri: Option<String>,
+        timeout: f64,
+        max_retries: u32,
+    ) -> PyResult<Self> {
+        let client = configure(api_key, region, api_uri, timeout, max_retries)?;
+        Ok(Self {
+            base_url: client.base_url().to_string(),
+            workspaces: Py::new(py, Workspaces { client })?,
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Client(base_url={:?})", self.base_url)
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, _exc: &Bound<'_, PyTuple>) -> bool {
+        false
+    }
+
+    /// Releases nothing today (connections close when the client is dropped); present so
+    /// `with Client() as c:` and explicit `close()` both read naturally.
+    fn close(&self) {}
+}
+
+/// The asynchronous client: the same surface as `Client`, every call awaitable.
+#[pyclass(frozen, module = "nylas_workspaces")]
+pub struct AsyncClient {
+    base_url: String,
+    #[pyo3(get)]
+    workspaces: Py<AsyncWorkspaces>,
+}
+
+#[pymethods]
+impl AsyncClient {
+    #[new]
+    #[pyo3(signature = (api_key=None, *, region="us", api_uri=None, timeout=90.0, max_retries=2))]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        region: &str,
+        api_uri: Option<String>,
+        timeout: f64,
+        max_retries: u32,
+    ) -> PyResult<Self> {
+        let client = configure(api_key, region, api_uri, timeout, max_retries)?;
+        Ok(Self {
+            base_url: client.base_url().to_string(),
+            workspaces: Py::new(py, AsyncWorkspaces { client })?,
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("AsyncClient(base_url={:?})", self.base_url)
+    }
+
+    fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        future_into_py(py, async move { Ok(slf) })
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __aexit__<'py>(
+        &self,
+        py: Python<'py>,
+        _exc: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        future_into_py(py, async move { Ok(false) })
+    }
+
+    /// Awaitable no-op, mirroring `Client.close()`.
+    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        future_into_py(py, async move { Ok(()) })
+    }
+}

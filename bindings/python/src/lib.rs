@@ -1,0 +1,27 @@
+//! The native half of the `nylas_workspaces` Python package.
+//!
+//! This module converts, and does nothing else: Python arguments become the request types of
+//! the `nylas-workspaces` crate, its results become frozen Python objects, and its errors
+//! become the exception classes of `nylas_workspaces._exceptions`. Every API rule, retry and
+//! timeout lives in the Rust crate, once.
+
+mod args;
+mod client;
+mod errors;
+mod models;
+mod runtime;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::AsyncClient>()?;
+    m.add_class::<client::Workspaces>()?;
+    m.add_class::<client::AsyncWorkspaces>()?;
+    m.add_class::<models::Workspace>()?;
+    m.add_class::<models::AutoGroupJob>()?;
+    m.add_class::<models::ManualAssignResult>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! Immutable Python views of the crate's results: equality, a readable `repr`, `to_dict()`.
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+fn opt_repr<T: std::fmt::Debug>(value: &Option<T>) -> String {
+    match value {
+        Some(v) => format!("{v:?}"),
+        None => "None".into(),
+    }
+}
+
+fn py_bool(value: bool) -> &'static str {
+    if value { "True" } else { "False" }
+}
+
+/// A workspace (see the Rust crate's `Workspace` for the meaning of absent fields).
+#[pyclass(frozen, eq, module = "nylas_workspaces")]
+#[derive(Clone, PartialEq)]
+pub struct Workspace {
+    #[pyo3(get)]
+    workspace_id: String,
+    #[pyo3(get)]
+    application_id: String,
+    #[pyo3(get)]
+    name: String,
+    #[pyo3(get)]
+    domain: Option<String>,
+    #[pyo3(get)]
+    auto_group: bool,
+    #[pyo3(get)]
+    default: bool,
+    #[pyo3(get)]
+    policy_id: Option<String>,
+    #[pyo3(get)]
+    rule_ids: Vec<String>,
+    #[pyo3(get)]
+    created_at: Option<i64>,
+    #[pyo3(get)]
+    updated_at: Option<i64>,
+}
+
+impl From<nylas_workspaces::Workspace> for Workspace {
+    fn from(w: nylas_workspaces::Workspace) -> Self {
+        Self {
+            workspace_id: w.workspace_id,
+            application_id: w.application_id,
+            name: w.name,
+            domain: w.domain,
+            auto_group: w.auto_group,
+            default: w.default,
+            policy_id: w.policy_id,
+            rule_ids: w.rule_ids,
+            created_at: w.created_at,
+            updated_at: w.updated_at,
+        }
+    }
+}
+
+#[pymethods]
+impl Workspace {
+    fn __repr__(&self) -> String {
+        format!(
+            "Workspace(workspace_id={:?}, name={:?}, domain={}, auto_group={}, default={}, \
+             policy_id={}, rule_ids={:?})",
+            self.workspace_id,
+            self.name,
+            opt_repr(&self.domain),
+            py_bool(self.auto_group),
+            py_bool(self.default),
+            opt_repr(&self.policy_id),
+            self.rule_ids,
+        )
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.workspace_id.hash(&mut h);
+        self.updated_at.hash(&mut h);
+        h.finish()
+    }
+
+    /// The workspace as a plain dict with the API's field names.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("workspace_id", &self.workspace_id)?;
+        d.set_item("application_id", &self.application_id)?;
+        d.set_item("name", &self.name)?;
+        d.set_item("domain", &self.domain)?;
+        d.set_item("auto_group", self.auto_group)?;
+        d.set_item("default", self.default)?;
+        d.set_item("policy_id", &self.policy_id)?;
+        d.set_item("rule_ids", &self.rule_ids)?;
+        d.set_item("created_at", self.created_at)?;
+        d.set_item("updated_at", self.updated_at)?;
+        Ok(d)
+    }
+}
+
+/// A started auto-group job.
+#[pyclass(frozen, eq, module = "nylas_workspaces")]
+#[derive(Clone, PartialEq)]
+pub struct AutoGroupJob {
+    #[pyo3(get)]
+    job_id: String,
+    #[pyo3(get)]
+    message: String,
+    #[pyo3(get)]
+    request_id: Option<String>,
+}
+
+impl From<nylas_workspaces::AutoGroupJob> for AutoGroupJob {
+    fn from(j: nylas_workspaces::AutoGroupJob) -> Self {
+        Self {
+            job_id: j.job_id,
+            message: j.message,
+            request_id: j.request_id,
+        }
+    }
+}
+
+#[pymethods]
+impl AutoGroupJob {
+    fn __repr__(&self) -> String {
+        format!(
+            "AutoGroupJob(job_id={:?}, message={:?}, request_id={})",
+            self.job_id,
+            self.message,
+            opt_repr(&self.request_id)
+        )
+    }
+
+    /// The job as a plain dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("job_id", &self.job_id)?;
+        d.set_item("message", &self.message)?;
+        d.set_item("request_id", &self.request_id)?;
+        Ok(d)
+    }
+}
+
+/// What a (possibly chunked) manual assignment did.
+#[pyclass(frozen, eq, module = "nylas_workspaces")]
+#[derive(Clone, PartialEq)]
+pub struct ManualAssignResult {
+    #[pyo3(get)]
+    workspace_id: String,
+    #[pyo3(get)]
+    grants_assigned: Vec<String>,
+    #[pyo3(get)]
+    grants_removed: Vec<String>,
+    /// Ids sent in a successful request that Nylas did not report as changed (unknown ids).
+    #[pyo3(get)]
+    unmatched: Vec<String>,
+    #[pyo3(get)]
+    request_ids: Vec<String>,
+}
+
+impl From<nylas_workspaces::ManualAssignOutcome> for ManualAssignResult {
+    fn from(o: nylas_workspaces::ManualAssignOutcome) -> Self {
+        Self {
+            workspace_id: o.workspace_id,
+            grants_assigned: o.assigned,
+            grants_removed: o.removed,
+            unmatched: o.unmatched.into_iter().map(|g| g.grant_id).collect(),
+            request_ids: o.request_ids,
+        }
+    }
+}
+
+#[pymethods]
+impl ManualAssignResult {
+    fn __repr__(&self) -> String {
+        format!(
+            "ManualAssignResult(workspace_id={:?}, grants_assigned=<{} ids>, \
+             grants_removed=<{} ids>, unmatched=<{} ids>, requests={})",
+            self.workspace_id,
+            self.grants_assigned.len(),
+            self.grants_removed.len(),
+            self.unmatched.len(),
+            self.request_ids.len()
+        )
+    }
+
+    /// The result as a plain dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("workspace_id", &self.workspace_id)?;
+        d.set_item("grants_assigned", &self.grants_assigned)?;
+        d.set_item("grants_removed", &self.grants_removed)?;
+        d.set_item("unmatched", &self.unmatched)?;
+        d.set_item("request_ids", &self.request_ids)?;
+        Ok(d)
+    }
+}

@@ -1,0 +1,54 @@
+"""A small, fully typed use of the package; `mypy --strict` must accept it unchanged.
+
+It is type-checked only (never run), so it documents the intended typed surface.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Optional
+
+import nylas_workspaces as nw
+
+
+def rename_unless_default(client: nw.Client, workspace_id: str) -> Optional[nw.Workspace]:
+    ws: nw.Workspace = client.workspaces.get(workspace_id)
+    if ws.default:
+        return None
+    return client.workspaces.update(workspace_id, name="Renamed", policy_id=None,
+                                    rule_ids=nw.NOT_GIVEN)
+
+
+def assign_all(client: nw.Client, workspace_id: str, ids: list[str]) -> list[str]:
+    try:
+        result: nw.ManualAssignResult = client.workspaces.manual_assign(
+            workspace_id, assign_grants=ids)
+        return result.grants_assigned
+    except nw.BulkAssignError as err:
+        retry: list[str] = list(err.failed)
+        return err.grants_assigned + retry
+    except nw.RateLimitError as err:
+        wait: Optional[float] = err.retry_after
+        print(wait, err.request_id, err.status)
+        return []
+
+
+def start_grouping(client: nw.Client) -> str:
+    job: nw.AutoGroupJob = client.workspaces.auto_group(
+        after_created_at=dt.datetime(2024, 9, 2, tzinfo=dt.timezone.utc), invalid_also=True)
+    return job.job_id
+
+
+async def list_async(api_key: str) -> list[str]:
+    client = nw.AsyncClient(api_key, region="eu", timeout=30.0, max_retries=3)
+    items: list[nw.Workspace] = await client.workspaces.list()
+    default: Optional[nw.Workspace] = await client.workspaces.default()
+    request_id: str = await client.workspaces.delete("ws-1")
+    return [w.name for w in items] + ([default.name] if default else []) + [request_id]
+
+
+if __name__ == "__main__":
+    with nw.Client("key") as c:
+        print(rename_unless_default(c, "ws-1"))
+    print(asyncio.run(list_async("key")))
