@@ -4,7 +4,7 @@
 //! rules (failing with [`Error::InvariantViolation`] before any I/O), send it through the
 //! retrying transport, and turn the wire answer into this crate's model types.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -19,7 +19,9 @@ use crate::decode;
 use crate::error::{Error, Result, Rule};
 use crate::model::{AutoGroupJob, Workspace};
 use crate::path::workspace_segment;
-use crate::requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, UpdateWorkspace};
+use crate::requests::{
+    AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, KnownTarget, UpdateWorkspace,
+};
 use crate::retry::RetryPolicy;
 use crate::transport::Call;
 
@@ -43,10 +45,10 @@ pub(crate) struct ClientInner {
     pub user_agent: HeaderValue,
     pub timeout: Duration,
     pub retry: RetryPolicy,
-    /// Ids of workspaces this client has seen flagged `default: true`. The default workspace
-    /// never stops being the default, so remembering it lets update and delete refuse what the
-    /// API would refuse, without an extra lookup.
-    pub known_defaults: Mutex<HashSet<String>>,
+    /// What this client has seen of each workspace that can never change: whether it is the
+    /// default, and whether it lacks a domain. Remembering it lets update and delete refuse
+    /// what the API would refuse, without an extra lookup.
+    pub known: Mutex<HashMap<String, KnownTarget>>,
 }
 
 impl fmt::Debug for Client {
@@ -233,8 +235,12 @@ impl Client {
         self.single_workspace(&call).await
     }
 
-    /// Changes a workspace. Refused before sending when the update is empty, or when it
-    /// touches `name`/`auto_group` on a workspace this client has seen to be the default.
+    /// Changes a workspace. Refused before sending when the update is empty, when it touches
+    /// `name`/`auto_group` on a workspace this client has seen to be the default, or when it
+    /// turns `auto_group` on for a workspace this client has seen to have no domain. (The
+    /// client learns these facts from any list, get, create or update answer; neither can
+    /// change once a workspace exists.)
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -262,7 +268,7 @@ impl Client {
         update: UpdateWorkspace,
     ) -> Result<Workspace> {
         let segment = workspace_segment(workspace_id)?;
-        let body = update.to_wire(self.is_known_default(workspace_id))?;
+        let body = update.to_wire(self.known_target(workspace_id))?;
         let mut call = self.call(
             "update_workspace",
             Method::PATCH,
@@ -305,7 +311,10 @@ impl Client {
         update: DefaultWorkspaceUpdate,
     ) -> Result<Option<Workspace>> {
         let update = UpdateWorkspace::from(update);
-        update.to_wire(true)?;
+        update.to_wire(KnownTarget {
+            is_default: true,
+            lacks_domain: false,
+        })?;
         let Some(default) = self.default_workspace().await? else {
             return Ok(None);
         };
@@ -339,7 +348,7 @@ impl Client {
     /// ```
     pub async fn delete_workspace(&self, workspace_id: &str) -> Result<String> {
         let segment = workspace_segment(workspace_id)?;
-        if self.is_known_default(workspace_id) {
+        if self.known_target(workspace_id).is_default {
             return Err(Error::invariant(
                 Rule::DefaultWorkspaceProtected,
                 format!(
@@ -353,6 +362,11 @@ impl Client {
             format!("/v3/workspaces/{segment}"),
         );
         let reply = self.inner.execute(&call).await?;
+        self.inner
+            .known
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(workspace_id);
         decode::deleted(&reply)
     }
 
@@ -527,24 +541,28 @@ impl Client {
         decode::single_workspace(&reply).map(|w| self.remember(w))
     }
 
-    /// Notes the workspace's id if it is the default, and hands it back.
+    /// Notes what can never change about the workspace, and hands it back.
     fn remember(&self, workspace: Workspace) -> Workspace {
-        if workspace.default {
-            self.inner
-                .known_defaults
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(workspace.workspace_id.clone());
-        }
+        let facts = KnownTarget {
+            is_default: workspace.default,
+            lacks_domain: workspace.domain.is_none(),
+        };
+        self.inner
+            .known
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(workspace.workspace_id.clone(), facts);
         workspace
     }
 
-    fn is_known_default(&self, workspace_id: &str) -> bool {
+    fn known_target(&self, workspace_id: &str) -> KnownTarget {
         self.inner
-            .known_defaults
+            .known
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .contains(workspace_id)
+            .get(workspace_id)
+            .copied()
+            .unwrap_or_default()
     }
 }
 

@@ -201,7 +201,7 @@ impl ClientBuilder {
                 user_agent,
                 timeout,
                 retry,
-                known_defaults: Default::default(),
+                known: Default::default(),
             }),
         })
     }

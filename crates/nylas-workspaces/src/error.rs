@@ -286,7 +286,9 @@ impl Error {
         }
     }
 
-    /// True when the failure happened before anything was sent.
+    /// True when the request was refused before it was sent. For manual assignment to an
+    /// auto-grouping workspace ([`Rule::TargetAutoGroups`]) the read-only lookup of the target
+    /// was sent, but no assignment.
     pub fn nothing_sent(&self) -> bool {
         matches!(self, Self::InvariantViolation { .. } | Self::Config { .. })
     }

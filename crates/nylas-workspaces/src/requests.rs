@@ -211,19 +211,25 @@ impl UpdateWorkspace {
             && self.rule_ids.is_keep()
     }
 
-    /// Checks the documented rules and builds the wire body. `target_is_default` is true when
-    /// the client knows the target to be the default workspace.
-    pub(crate) fn to_wire(&self, target_is_default: bool) -> Result<types::UpdateWorkspaceRequest> {
+    /// Checks the documented rules and builds the wire body, using what the client already
+    /// knows about the target.
+    pub(crate) fn to_wire(&self, target: KnownTarget) -> Result<types::UpdateWorkspaceRequest> {
         if self.is_empty() {
             return Err(Error::invariant(
                 Rule::EmptyUpdate,
                 "the update changes nothing; set at least one field",
             ));
         }
-        if target_is_default && (self.name.is_some() || self.auto_group.is_some()) {
+        if target.is_default && (self.name.is_some() || self.auto_group.is_some()) {
             return Err(Error::invariant(
                 Rule::DefaultWorkspaceProtected,
                 "only policy_id and rule_ids can change on the default workspace",
+            ));
+        }
+        if target.lacks_domain && self.auto_group == Some(true) {
+            return Err(Error::invariant(
+                Rule::AutoGroupRequiresDomain,
+                "auto_group true needs a domain, and this workspace has none (it cannot be added)",
             ));
         }
         let name = match &self.name {
@@ -246,6 +252,16 @@ impl UpdateWorkspace {
             rule_ids: self.rule_ids.clone().into_wire(),
         })
     }
+}
+
+/// Facts about an update's target that the client learned from earlier answers. Both can never
+/// change once a workspace exists, so remembering them is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct KnownTarget {
+    /// The target is the default workspace.
+    pub is_default: bool,
+    /// The target was created without a domain.
+    pub lacks_domain: bool,
 }
 
 /// The only change the default workspace accepts: its policy and rules.
@@ -475,26 +491,55 @@ mod tests {
 
     #[test]
     fn update_rules() {
-        let rule =
-            |u: UpdateWorkspace, default: bool| u.to_wire(default).unwrap_err().rule().unwrap();
-        assert_eq!(rule(UpdateWorkspace::new(), false), Rule::EmptyUpdate);
+        let default = KnownTarget {
+            is_default: true,
+            lacks_domain: true,
+        };
+        let other = KnownTarget::default();
+        let rule = |u: UpdateWorkspace, target| u.to_wire(target).unwrap_err().rule().unwrap();
+        assert_eq!(rule(UpdateWorkspace::new(), other), Rule::EmptyUpdate);
         assert_eq!(
-            rule(UpdateWorkspace::new().name("x"), true),
+            rule(UpdateWorkspace::new().name("x"), default),
             Rule::DefaultWorkspaceProtected
         );
         assert_eq!(
-            rule(UpdateWorkspace::new().auto_group(false), true),
+            rule(UpdateWorkspace::new().auto_group(false), default),
             Rule::DefaultWorkspaceProtected
         );
         assert_eq!(
-            rule(UpdateWorkspace::new().name(""), false),
+            rule(UpdateWorkspace::new().name(""), other),
             Rule::NameRequired
         );
         assert_eq!(
-            rule(UpdateWorkspace::new().policy_id(""), false),
+            rule(UpdateWorkspace::new().policy_id(""), other),
             Rule::EmptyReferenceId
         );
-        assert!(UpdateWorkspace::new().clear_rules().to_wire(true).is_ok());
+        let domainless = KnownTarget {
+            is_default: false,
+            lacks_domain: true,
+        };
+        assert_eq!(
+            rule(UpdateWorkspace::new().auto_group(true), domainless),
+            Rule::AutoGroupRequiresDomain
+        );
+        assert!(
+            UpdateWorkspace::new()
+                .auto_group(false)
+                .to_wire(domainless)
+                .is_ok()
+        );
+        assert!(
+            UpdateWorkspace::new()
+                .auto_group(true)
+                .to_wire(other)
+                .is_ok()
+        );
+        assert!(
+            UpdateWorkspace::new()
+                .clear_rules()
+                .to_wire(default)
+                .is_ok()
+        );
     }
 
     #[test]

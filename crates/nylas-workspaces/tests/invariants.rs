@@ -247,3 +247,36 @@ async fn insecure_base_urls_are_refused_at_build_time() {
         .build()
         .unwrap();
 }
+
+#[tokio::test]
+async fn turning_on_auto_group_for_a_known_domainless_workspace_is_refused() {
+    let server = MockServer::start_async().await;
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/v3/workspaces/ws-plain");
+        then.status(200)
+            .json_body(json!({"request_id": "r", "data": {
+                "workspace_id": "ws-plain", "name": "Plain", "domain": null, "auto_group": false
+            }}));
+    });
+    let c = client(&server);
+    c.get_workspace("ws-plain").await.unwrap();
+    let writes = server.mock(|when, then| {
+        when.method(PATCH);
+        then.status(200)
+            .json_body(json!({"request_id": "r", "data": {
+                "workspace_id": "ws-plain", "name": "Renamed", "domain": null
+            }}));
+    });
+    refused(
+        c.update_workspace("ws-plain", UpdateWorkspace::new().auto_group(true))
+            .await,
+        Rule::AutoGroupRequiresDomain,
+    );
+    assert_eq!(writes.calls(), 0);
+    // Other changes to the same workspace still go out.
+    c.update_workspace("ws-plain", UpdateWorkspace::new().name("Renamed"))
+        .await
+        .unwrap();
+    assert_eq!(writes.calls(), 1);
+    assert_eq!(get.calls(), 1);
+}
