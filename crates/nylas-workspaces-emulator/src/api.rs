@@ -10,9 +10,9 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use nylas_workspaces_api::types;
 use serde_json::Value;
 
@@ -33,13 +33,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v3/workspaces", get(list).post(create))
         // `auto-group` is a fixed path; other methods on it address a workspace whose ID is
         // "auto-group", which cannot exist.
-        .route(
-            "/v3/workspaces/auto-group",
-            post(auto_group)
-                .get(no_such_workspace)
-                .patch(no_such_workspace)
-                .delete(no_such_workspace),
-        )
+        .route("/v3/workspaces/auto-group", any(auto_group_path))
         .route(
             "/v3/workspaces/{workspace_id}",
             get(fetch).patch(update).delete(remove),
@@ -53,11 +47,25 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn no_such_workspace(Extension(RequestId(rid)): Extension<RequestId>) -> Response {
-    error_response(
-        &rid,
-        &ApiError::not_found("no workspace matches 'auto-group'"),
-    )
+/// The fixed `auto-group` path: POST starts a job; GET, PATCH and DELETE address a workspace
+/// whose ID would be "auto-group", which cannot exist; other methods are not allowed, and
+/// only POST is advertised in `Allow` (as the spec lists it).
+async fn auto_group_path(ctx: Ctx, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+    let rid = (ctx.1).0.0.clone();
+    match method {
+        Method::POST => auto_group(ctx, headers, body).await,
+        Method::GET | Method::PATCH | Method::DELETE => error_response(
+            &rid,
+            &ApiError::not_found("no workspace matches 'auto-group'"),
+        ),
+        _ => {
+            let mut response = error_response(&rid, &ApiError::method_not_allowed());
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            response
+        }
+    }
 }
 
 async fn unknown_path(Extension(RequestId(rid)): Extension<RequestId>) -> Response {
@@ -138,6 +146,39 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_owned()))
 }
 
+/// The stored answer for a retried POST with the same `Idempotency-Key` and body; a reused
+/// key with a different body is refused rather than answered with another request's result.
+fn replay(
+    inner: &crate::shared::Inner,
+    operation: Operation,
+    key: Option<&str>,
+    body: &[u8],
+) -> Result<Option<Value>, ApiError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    match inner.idempotent_replies.get(&(operation, key.to_owned())) {
+        None => Ok(None),
+        // A create whose workspace has since been deleted is not replayed: the key has
+        // nothing left to protect, and replaying would hand out an ID that no longer exists.
+        Some((_, reply))
+            if operation == Operation::CreateWorkspace && !still_exists(inner, reply) =>
+        {
+            Ok(None)
+        }
+        Some((sent, reply)) if sent.as_slice() == body => Ok(Some(reply.clone())),
+        Some(_) => Err(ApiError::bad_idempotency_key(
+            "this Idempotency-Key was already used with a different body",
+        )),
+    }
+}
+
+fn still_exists(inner: &crate::shared::Inner, reply: &Value) -> bool {
+    reply["data"]["workspace_id"]
+        .as_str()
+        .is_some_and(|id| inner.state.workspace(id).is_some())
+}
+
 async fn list(
     (State(shared), Extension(RequestId(rid))): Ctx,
     query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
@@ -146,8 +187,9 @@ async fn list(
         let query = query.map(|Query(q)| q).unwrap_or_default();
         let limit = match query.get("limit") {
             None => None,
-            Some(raw) => match raw.parse::<usize>() {
-                Ok(n) if n >= 1 => Some(n),
+            // The spec types `limit` as a 32-bit integer of at least 1.
+            Some(raw) => match raw.parse::<i32>() {
+                Ok(n) if n >= 1 => Some(usize::try_from(n).unwrap_or(usize::MAX)),
                 _ => {
                     return Err(ApiError::bad_request(format!(
                         "limit must be a whole number of at least 1, not '{raw}'"
@@ -184,14 +226,20 @@ async fn create(
 ) -> Response {
     let result = (|| {
         let key = idempotency_key(&headers)?;
-        let request: types::CreateWorkspaceRequest = decode(&body, "create-workspace")?;
+        let raw: Value = decode(&body, "create-workspace")?;
+        if let Some(object) = raw.as_object() {
+            // Only `domain` may be null; a null anywhere else is a malformed body, not "unset".
+            for key in ["name", "auto_group", "policy_id", "rule_ids"] {
+                if object.get(key).is_some_and(Value::is_null) {
+                    return Err(ApiError::bad_payload(format!("{key} cannot be null")));
+                }
+            }
+        }
+        let request: types::CreateWorkspaceRequest = serde_json::from_value(raw)
+            .map_err(|e| ApiError::bad_payload(format!("invalid create-workspace body: {e}")))?;
         let mut inner = shared.lock();
-        if let Some(reply) = key.as_ref().and_then(|k| {
-            inner
-                .idempotent_replies
-                .get(&(Operation::CreateWorkspace, k.clone()))
-        }) {
-            return Ok(reply.clone());
+        if let Some(reply) = replay(&inner, Operation::CreateWorkspace, key.as_deref(), &body)? {
+            return Ok(reply);
         }
         let now = inner.clock.now_secs();
         let state = &mut inner.state;
@@ -199,9 +247,10 @@ async fn create(
         let data = wire::workspace_json(&workspace, &state.application_id);
         let reply = wire::workspace_body(&rid, data);
         if let Some(key) = key {
-            inner
-                .idempotent_replies
-                .insert((Operation::CreateWorkspace, key), reply.clone());
+            inner.idempotent_replies.insert(
+                (Operation::CreateWorkspace, key),
+                (body.to_vec(), reply.clone()),
+            );
         }
         Ok(reply)
     })();
@@ -266,12 +315,8 @@ async fn auto_group(
             decode(&body, "auto-group")?
         };
         let mut inner = shared.lock();
-        if let Some(reply) = key.as_ref().and_then(|k| {
-            inner
-                .idempotent_replies
-                .get(&(Operation::AutoGroup, k.clone()))
-        }) {
-            return Ok(reply.clone());
+        if let Some(reply) = replay(&inner, Operation::AutoGroup, key.as_deref(), &body)? {
+            return Ok(reply);
         }
         let now_ms = inner.clock.now_ms();
         let job = inner.state.auto_group(filters, now_ms)?;
@@ -279,7 +324,7 @@ async fn auto_group(
         if let Some(key) = key {
             inner
                 .idempotent_replies
-                .insert((Operation::AutoGroup, key), reply.clone());
+                .insert((Operation::AutoGroup, key), (body.to_vec(), reply.clone()));
         }
         Ok(reply)
     })();

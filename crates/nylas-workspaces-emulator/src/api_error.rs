@@ -34,6 +34,10 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request_payload", message)
     }
 
+    pub(crate) fn bad_idempotency_key(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_idempotency_key", message)
+    }
+
     pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
     }

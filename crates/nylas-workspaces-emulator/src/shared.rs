@@ -33,8 +33,9 @@ pub(crate) struct Inner {
     pub(crate) limiter: Option<TokenBucket>,
     /// Requests that reached each operation (after authentication), faulted ones included.
     pub(crate) calls: [u64; Operation::ALL.len()],
-    /// Successful answers to POSTs that carried an `Idempotency-Key`, replayed on a retry.
-    pub(crate) idempotent_replies: HashMap<(Operation, String), Value>,
+    /// Successful answers to POSTs that carried an `Idempotency-Key` (with the body that was
+    /// sent), replayed on a retry.
+    pub(crate) idempotent_replies: HashMap<(Operation, String), (Vec<u8>, Value)>,
     request_ids: SplitMix64,
 }
 
