@@ -88,6 +88,7 @@ impl Client {
     }
 
     /// Every workspace of the application. Follows `next_cursor` should Nylas ever paginate.
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -148,6 +149,7 @@ impl Client {
     }
 
     /// One workspace by id.
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -177,6 +179,7 @@ impl Client {
 
     /// The application's default workspace, or `None` when it has none (applications created
     /// before default workspaces existed).
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -206,6 +209,7 @@ impl Client {
 
     /// Creates a workspace. Sends an `Idempotency-Key`, so a retried attempt never creates a
     /// second workspace.
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -280,6 +284,7 @@ impl Client {
 
     /// Changes the policy and rules of the default workspace (found with one list call).
     /// Returns `None`, sending no update, when the application has no default workspace.
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -329,6 +334,7 @@ impl Client {
     ///
     /// Like every call, a delete is retried after a timeout; if the first attempt did go
     /// through, the retry then reports 404.
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -373,6 +379,7 @@ impl Client {
     /// Starts a background job that sorts grants into workspaces by email domain. Nylas allows
     /// one call per minute per application: a 429 comes back as an error whose
     /// [`Error::retry_after`] tells how long to wait (the client itself waits out at most 60 s).
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -407,6 +414,7 @@ impl Client {
 
     /// Moves grants into and out of a workspace, with default options (see
     /// [`manual_assign_with`](Self::manual_assign_with)).
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -447,6 +455,7 @@ impl Client {
     /// the call refused if it auto-groups; then the ids go out in requests of at most 500 per
     /// list, `options.concurrency` at a time. If any request fails, the result is
     /// [`Error::BulkPartial`] carrying the full outcome.
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
