@@ -10,6 +10,7 @@
 mod generate;
 mod paths;
 mod python;
+mod schemathesis;
 mod spec;
 mod tasks;
 mod upstream_diff;
@@ -24,6 +25,7 @@ tasks:
   generate           regenerate crates/nylas-workspaces-api and crates/nylas-workspaces-httpmock
   generate --check   fail (with a diff) when the committed generated code differs from the spec
   test               run every test: Rust, drift check, clippy, rustfmt, spec validation
+  schemathesis       only the schemathesis run against the standalone emulator
   upstream-diff PATH [--json] [--ours FILE] [--accepted FILE]
                      compare the Workspaces operations of Nylas's OpenAPI document at PATH
                      (JSON or YAML, 3.0 or 3.1) with openapi/workspaces.json (or FILE);
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         ["generate"] => generate::run(generate::Mode::Write),
         ["generate", "--check"] => generate::run(generate::Mode::Check),
         ["test"] => tasks::test_all(),
+        ["schemathesis"] => schemathesis::run(),
         ["upstream-diff", rest @ ..] => return upstream_diff::run(rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");

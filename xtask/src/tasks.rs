@@ -3,7 +3,7 @@
 use std::process::Command;
 use std::time::Instant;
 
-use crate::{generate, paths, python, venv};
+use crate::{generate, paths, python, schemathesis, venv};
 
 /// Runs a command from the repository root, failing with its name when it fails.
 pub fn run_cmd(cmd: &mut Command) -> Result<(), String> {
@@ -62,6 +62,10 @@ pub fn test_all() -> Result<(), String> {
     step("cargo test", &mut || {
         run_cmd(cargo().args(["test", "--workspace"]))
     })?;
+    step(
+        "schemathesis against the standalone emulator",
+        &mut schemathesis::run,
+    )?;
     let mut wheel = std::path::PathBuf::new();
     step("python: build the wheel and install it into .venv", &mut || {
         wheel = python::build_dev_wheel()?;
