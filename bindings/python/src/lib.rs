@@ -7,6 +7,7 @@
 
 mod args;
 mod client;
+mod emulator;
 mod errors;
 mod models;
 mod runtime;
@@ -22,6 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::Workspace>()?;
     m.add_class::<models::AutoGroupJob>()?;
     m.add_class::<models::ManualAssignResult>()?;
+    m.add_class::<emulator::EmulatorServer>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
