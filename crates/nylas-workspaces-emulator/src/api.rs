@@ -204,6 +204,7 @@ async fn list(
                 .map_err(|_| ApiError::bad_request(format!("unknown page_token '{token}'")))?,
         };
         let inner = shared.lock();
+        let limit = limit.or(inner.list_page_size);
         let state = &inner.state;
         let all = state.workspaces();
         let end = limit.map_or(all.len(), |n| offset.saturating_add(n).min(all.len()));

@@ -42,6 +42,7 @@ pub struct EmulatorConfig {
     pub(crate) port: u16,
     pub(crate) clock_start: Option<i64>,
     pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) list_page_size: Option<usize>,
 }
 
 impl Default for EmulatorConfig {
@@ -61,6 +62,7 @@ impl Default for EmulatorConfig {
             port: 0,
             clock_start: None,
             rate_limit: None,
+            list_page_size: None,
         }
     }
 }
@@ -172,6 +174,17 @@ impl EmulatorConfig {
     }
 }
 
+impl EmulatorConfig {
+    /// Splits the workspace list into pages of at most `size` (with `next_cursor`) even when
+    /// the caller sends no `limit`, so a client's cursor-following can be tested. Nylas
+    /// documents the list as one page; without this setting, so does the emulator.
+    #[must_use]
+    pub fn list_page_size(mut self, size: usize) -> Self {
+        self.list_page_size = Some(size.max(1));
+        self
+    }
+}
+
 impl fmt::Debug for EmulatorConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The API key is a secret, even a test one: never printed.
@@ -190,6 +203,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("port", &self.port)
             .field("clock_start", &self.clock_start)
             .field("rate_limit", &self.rate_limit)
+            .field("list_page_size", &self.list_page_size)
             .finish()
     }
 }

@@ -250,6 +250,11 @@ impl Emulator {
         Ok(())
     }
 
+    /// Pages the workspace list (see [`EmulatorConfig::list_page_size`]); `None` for one page.
+    pub fn set_list_page_size(&self, size: Option<usize>) {
+        self.shared.lock().list_page_size = size.map(|s| s.max(1));
+    }
+
     // ----- clock -----------------------------------------------------------------------------
 
     /// The emulator's current time, in Unix seconds.

@@ -31,6 +31,8 @@ pub(crate) struct Inner {
     pub(crate) latency: Duration,
     pub(crate) retry_after_secs: u64,
     pub(crate) limiter: Option<TokenBucket>,
+    /// Page size of the workspace list when the caller sends no `limit`.
+    pub(crate) list_page_size: Option<usize>,
     /// Requests that reached each operation (after authentication), faulted ones included.
     pub(crate) calls: [u64; Operation::ALL.len()],
     /// Successful answers to POSTs that carried an `Idempotency-Key` (with the body that was
@@ -102,6 +104,7 @@ impl Shared {
                 limiter: config
                     .rate_limit
                     .map(|limit| TokenBucket::new(limit, clock.now_ms())),
+                list_page_size: config.list_page_size,
                 calls: [0; Operation::ALL.len()],
                 idempotent_replies: HashMap::new(),
                 request_ids,

@@ -126,6 +126,32 @@ async fn list_shows_the_default_workspace_and_pages_on_request() {
 }
 
 #[tokio::test]
+async fn a_server_side_page_size_pages_the_list_without_a_limit() {
+    let api = Api::with(EmulatorConfig::new().list_page_size(2));
+    for i in 0..2 {
+        api.create(&format!(r#"{{"name":"w{i}"}}"#)).await;
+    }
+    let first = api.get("/v3/workspaces").await;
+    assert_eq!(first.data().as_array().unwrap().len(), 2);
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+    let second = api
+        .get(&format!("/v3/workspaces?page_token={cursor}"))
+        .await;
+    assert_eq!(second.data().as_array().unwrap().len(), 1);
+    assert!(second.body.get("next_cursor").is_none());
+    api.emulator.set_list_page_size(None);
+    assert_eq!(
+        api.get("/v3/workspaces")
+            .await
+            .data()
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[tokio::test]
 async fn an_application_without_a_default_workspace_lists_an_empty_array() {
     let api = Api::with(EmulatorConfig::new().default_workspace(false));
     let list = api.get("/v3/workspaces").await;
