@@ -16,6 +16,8 @@ mod compare;
 mod document;
 mod error;
 mod extract;
+#[cfg(test)]
+mod fixture_tests;
 mod flatten;
 mod model;
 mod normalise;
@@ -105,6 +107,8 @@ pub struct SideSummary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub tag: String,
+    /// The allow file that was applied, for pointing at the reasons.
+    pub accepted_file: String,
     pub ours: SideSummary,
     pub upstream: SideSummary,
     pub differences: Vec<Classified>,
@@ -128,14 +132,25 @@ impl Report {
 
 /// Loads both documents and the allow file and compares them.
 pub fn compare_files(options: &Options) -> Result<Report, UpstreamDiffError> {
-    let tag = extract::WORKSPACES_TAG;
     let upstream = document::load(&options.upstream)?;
     let ours = document::load(&options.ours)?;
-    let upstream_model = extract::extract(&upstream, tag)?;
-    let our_model = extract::extract(&ours, tag)?;
     let entries = accepted::load(&options.accepted, options.accepted_named)?;
+    let accepted_file = options.accepted.display().to_string();
+    compare_documents(&upstream, &ours, &entries, &accepted_file)
+}
+
+/// Compares two parsed documents, applying the allow-file `entries`.
+pub fn compare_documents(
+    upstream: &document::Document,
+    ours: &document::Document,
+    entries: &[AcceptedEntry],
+    accepted_file: &str,
+) -> Result<Report, UpstreamDiffError> {
+    let tag = extract::WORKSPACES_TAG;
+    let upstream_model = extract::extract(upstream, tag)?;
+    let our_model = extract::extract(ours, tag)?;
     let differences = compare::compare(&our_model, &upstream_model);
-    let (differences, unused_accepted) = accepted::classify(differences, &entries);
+    let (differences, unused_accepted) = accepted::classify(differences, entries);
     let summary = |doc: &document::Document, operations: usize| SideSummary {
         label: doc.label.clone(),
         version: doc.version.clone(),
@@ -143,8 +158,9 @@ pub fn compare_files(options: &Options) -> Result<Report, UpstreamDiffError> {
     };
     Ok(Report {
         tag: tag.to_string(),
-        ours: summary(&ours, our_model.operations.len()),
-        upstream: summary(&upstream, upstream_model.operations.len()),
+        accepted_file: accepted_file.to_string(),
+        ours: summary(ours, our_model.operations.len()),
+        upstream: summary(upstream, upstream_model.operations.len()),
         differences,
         unused_accepted,
     })

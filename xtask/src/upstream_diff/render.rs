@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use super::Report;
 use super::compare::{Change, Difference};
 
-/// The report as text: one block per operation, one line per difference, each accepted one
-/// followed by its reason, then a summary line.
+/// The report as text: one block per operation, one line per difference (accepted ones
+/// marked; their reasons are in the allow file and in the JSON output), then a summary.
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -34,10 +34,15 @@ pub fn text(report: &Report) -> String {
     let mut current_block: Option<&str> = None;
     for item in &report.differences {
         let d = &item.difference;
+        let marker = if item.accepted.is_some() {
+            "  [accepted]"
+        } else {
+            ""
+        };
         if d.section.is_none() && d.facet.is_none() {
             let _ = writeln!(
                 out,
-                "\n{} {} ({}): {}",
+                "\n{} {} ({}): {}{marker}",
                 symbol(&d.change),
                 d.operation,
                 d.endpoint,
@@ -49,10 +54,7 @@ pub fn text(report: &Report) -> String {
                 let _ = writeln!(out, "\n{} ({})", d.operation, d.endpoint);
                 current_block = Some(d.operation.as_str());
             }
-            let _ = writeln!(out, "  {} {}", symbol(&d.change), describe(d));
-        }
-        if let Some(reason) = &item.accepted {
-            let _ = writeln!(out, "      accepted: {reason}");
+            let _ = writeln!(out, "  {} {}{marker}", symbol(&d.change), describe(d));
         }
     }
 
@@ -63,8 +65,9 @@ pub fn text(report: &Report) -> String {
     } else {
         let _ = writeln!(
             out,
-            "\n{} difference(s): {accepted} accepted, {to_review} to review.",
-            report.differences.len()
+            "\n{} difference(s): {accepted} accepted (reasons in {}), {to_review} to review.",
+            report.differences.len(),
+            report.accepted_file
         );
     }
     if !report.unused_accepted.is_empty() {
@@ -121,6 +124,7 @@ pub fn json(report: &Report) -> Value {
     let accepted = report.accepted_count();
     json!({
         "tag": report.tag,
+        "accepted_file": report.accepted_file,
         "ours": summary(&report.ours),
         "upstream": summary(&report.upstream),
         "differences": differences,
@@ -148,7 +152,7 @@ fn symbol(change: &Change) -> char {
 fn side(change: &Change) -> &'static str {
     match change {
         Change::OnlyOurs => "only in ours",
-        Change::OnlyUpstream => "only upstream",
+        Change::OnlyUpstream => "only in upstream",
         Change::Changed { .. } => "changed",
     }
 }
