@@ -216,6 +216,9 @@ struct FailNext {
     operation: Option<Operation>,
     count: u32,
     fault: Fault,
+    /// Strike after the request was handled (the change is made, the answer lost).
+    #[serde(default)]
+    after_handling: bool,
 }
 
 async fn fail_next(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
@@ -224,8 +227,12 @@ async fn fail_next(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
             operation,
             count,
             fault,
+            after_handling,
         } = parse(&body)?;
-        shared.lock().faults.fail_next(operation, count, fault);
+        shared
+            .lock()
+            .faults
+            .fail_next(operation, count, fault, after_handling);
         Ok(json!({}))
     })())
 }

@@ -215,16 +215,30 @@ impl Emulator {
     }
 
     /// Fails the next `count` calls to `operation` with `fault`, before any random fault.
+    /// The calls are not handled: nothing changes.
     pub fn fail_next(&self, operation: Operation, count: u32, fault: Fault) {
         self.shared
             .lock()
             .faults
-            .fail_next(Some(operation), count, fault);
+            .fail_next(Some(operation), count, fault, false);
     }
 
-    /// Fails the next `count` calls to any operation with `fault`.
+    /// Fails the next `count` calls to any operation with `fault`, without handling them.
     pub fn fail_next_any(&self, count: u32, fault: Fault) {
-        self.shared.lock().faults.fail_next(None, count, fault);
+        self.shared
+            .lock()
+            .faults
+            .fail_next(None, count, fault, false);
+    }
+
+    /// Handles the next `count` calls to `operation`, then replaces their answer with
+    /// `fault`: the change is made but the caller does not learn it, as when a response is
+    /// lost on the way back. Retrying such a call must not apply it twice.
+    pub fn fail_next_after_handling(&self, operation: Operation, count: u32, fault: Fault) {
+        self.shared
+            .lock()
+            .faults
+            .fail_next(Some(operation), count, fault, true);
     }
 
     /// Removes every fault and the latency.

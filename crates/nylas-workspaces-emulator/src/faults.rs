@@ -195,6 +195,10 @@ pub(crate) struct FaultPlan {
     rates: FaultRates,
     rng: SplitMix64,
     scripted: Vec<Scripted>,
+    /// Scripted faults that strike after the request was handled: the change is made, the
+    /// answer is lost. These test that a client's retry (with an `Idempotency-Key` where it
+    /// matters) does not apply a change twice.
+    scripted_after: Vec<Scripted>,
 }
 
 impl FaultPlan {
@@ -203,6 +207,7 @@ impl FaultPlan {
             rates,
             rng,
             scripted: Vec::new(),
+            scripted_after: Vec::new(),
         }
     }
 
@@ -216,10 +221,22 @@ impl FaultPlan {
         self.rng = SplitMix64::new(seed);
     }
 
-    /// Fails the next `count` calls to `operation` (any operation when `None`) with `fault`.
-    pub(crate) fn fail_next(&mut self, operation: Option<Operation>, count: u32, fault: Fault) {
+    /// Fails the next `count` calls to `operation` (any operation when `None`) with `fault`,
+    /// before they are handled (`after_handling` false) or after (true).
+    pub(crate) fn fail_next(
+        &mut self,
+        operation: Option<Operation>,
+        count: u32,
+        fault: Fault,
+        after_handling: bool,
+    ) {
         if count > 0 {
-            self.scripted.push(Scripted {
+            let list = if after_handling {
+                &mut self.scripted_after
+            } else {
+                &mut self.scripted
+            };
+            list.push(Scripted {
                 operation,
                 remaining: count,
                 fault,
@@ -230,18 +247,17 @@ impl FaultPlan {
     pub(crate) fn clear(&mut self) {
         self.rates = FaultRates::default();
         self.scripted.clear();
+        self.scripted_after.clear();
+    }
+
+    /// The fault that replaces this call's answer after it was handled, if any.
+    pub(crate) fn draw_after(&mut self, operation: Operation) -> Option<Fault> {
+        take_scripted(&mut self.scripted_after, operation)
     }
 
     /// The fault this call gets, if any: scripted ones first, in the order they were added.
     pub(crate) fn draw(&mut self, operation: Operation) -> Option<Fault> {
-        if let Some(slot) = self
-            .scripted
-            .iter_mut()
-            .find(|s| s.operation.is_none_or(|op| op == operation))
-        {
-            let fault = slot.fault;
-            slot.remaining -= 1;
-            self.scripted.retain(|s| s.remaining > 0);
+        if let Some(fault) = take_scripted(&mut self.scripted, operation) {
             return Some(fault);
         }
         if self.rates == FaultRates::default() {
@@ -257,6 +273,17 @@ impl FaultPlan {
         }
         None
     }
+}
+
+/// Takes one use of the first scripted fault that applies to `operation`.
+fn take_scripted(list: &mut Vec<Scripted>, operation: Operation) -> Option<Fault> {
+    let slot = list
+        .iter_mut()
+        .find(|s| s.operation.is_none_or(|op| op == operation))?;
+    let fault = slot.fault;
+    slot.remaining -= 1;
+    list.retain(|s| s.remaining > 0);
+    Some(fault)
 }
 
 #[cfg(test)]
@@ -323,11 +350,23 @@ mod tests {
     #[test]
     fn scripted_faults_hit_exactly_the_next_n_calls_of_their_operation() {
         let mut plan = FaultPlan::new(FaultRates::default(), SplitMix64::new(0));
-        plan.fail_next(Some(Operation::ManualAssign), 2, Fault::BadGateway);
+        plan.fail_next(Some(Operation::ManualAssign), 2, Fault::BadGateway, false);
+        plan.fail_next(
+            Some(Operation::ManualAssign),
+            1,
+            Fault::ConnectionReset,
+            true,
+        );
         assert_eq!(plan.draw(Operation::GetWorkspace), None);
         assert_eq!(plan.draw(Operation::ManualAssign), Some(Fault::BadGateway));
         assert_eq!(plan.draw(Operation::ManualAssign), Some(Fault::BadGateway));
         assert_eq!(plan.draw(Operation::ManualAssign), None);
+        assert_eq!(plan.draw_after(Operation::GetWorkspace), None);
+        assert_eq!(
+            plan.draw_after(Operation::ManualAssign),
+            Some(Fault::ConnectionReset)
+        );
+        assert_eq!(plan.draw_after(Operation::ManualAssign), None);
     }
 
     #[test]

@@ -124,9 +124,9 @@ async fn handle(
 ) -> Result<Response, InjectedReset> {
     let request_id = shared.next_request_id();
     let path = request.uri().path().to_owned();
-    if !path.starts_with(admin::PREFIX)
-        && let Some(early) = gate(&shared, &request, &path, &request_id).await?
-    {
+    let is_api = !path.starts_with(admin::PREFIX);
+    let operation = Operation::classify(request.method(), &path).filter(|_| is_api);
+    if is_api && let Some(early) = gate(&shared, &request, operation, &request_id).await? {
         return Ok(early);
     }
     request
@@ -136,6 +136,13 @@ async fn handle(
         Ok(response) => response,
         Err(never) => match never {},
     };
+    if let Some(operation) = operation {
+        let lost = shared.lock().faults.draw_after(operation);
+        if let Some(fault) = lost {
+            let retry_after = shared.lock().retry_after_secs;
+            return fault_error(fault, retry_after).map(|e| error_response(&request_id, &e));
+        }
+    }
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -147,7 +154,7 @@ async fn handle(
 async fn gate(
     shared: &Shared,
     request: &Request<Incoming>,
-    path: &str,
+    operation: Option<Operation>,
     request_id: &str,
 ) -> Result<Option<Response>, InjectedReset> {
     let auth = request
@@ -158,33 +165,35 @@ async fn gate(
         let error = ApiError::unauthorized("missing or invalid API key");
         return Ok(Some(error_response(request_id, &error)));
     }
-    let Some(operation) = Operation::classify(request.method(), path) else {
+    let Some(operation) = operation else {
         return Ok(None);
     };
     let admission = shared.admit(operation);
     if !admission.latency.is_zero() {
         tokio::time::sleep(admission.latency).await;
     }
-    let retry_after = shared.lock().retry_after_secs;
     let error = match admission.verdict {
         Verdict::Proceed => return Ok(None),
         Verdict::RateLimited(wait) => {
             ApiError::rate_limited("too many requests for this application; slow down", wait)
         }
-        Verdict::Fault(Fault::ConnectionReset) => return Err(InjectedReset),
-        Verdict::Fault(Fault::TooManyRequests) => {
-            ApiError::rate_limited("injected rate limit", retry_after)
-        }
-        Verdict::Fault(Fault::InternalServerError) => {
+        Verdict::Fault(fault) => fault_error(fault, shared.lock().retry_after_secs)?,
+    };
+    Ok(Some(error_response(request_id, &error)))
+}
+
+/// The answer an injected fault gives; `Err` for a connection reset, which gives none.
+fn fault_error(fault: Fault, retry_after_secs: u64) -> Result<ApiError, InjectedReset> {
+    Ok(match fault {
+        Fault::ConnectionReset => return Err(InjectedReset),
+        Fault::TooManyRequests => ApiError::rate_limited("injected rate limit", retry_after_secs),
+        Fault::InternalServerError => {
             ApiError::server(StatusCode::INTERNAL_SERVER_ERROR, "injected internal error")
         }
-        Verdict::Fault(Fault::BadGateway) => {
-            ApiError::server(StatusCode::BAD_GATEWAY, "injected bad gateway")
-        }
-        Verdict::Fault(Fault::ServiceUnavailable) => ApiError::server(
+        Fault::BadGateway => ApiError::server(StatusCode::BAD_GATEWAY, "injected bad gateway"),
+        Fault::ServiceUnavailable => ApiError::server(
             StatusCode::SERVICE_UNAVAILABLE,
             "injected service unavailable",
         ),
-    };
-    Ok(Some(error_response(request_id, &error)))
+    })
 }

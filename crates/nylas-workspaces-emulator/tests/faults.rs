@@ -55,6 +55,37 @@ async fn server_errors_use_the_envelope_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn faults_after_handling_apply_the_change_and_lose_the_answer() {
+    let api = Api::start();
+    api.emulator
+        .fail_next_after_handling(Operation::CreateWorkspace, 1, Fault::BadGateway);
+    api.post("/v3/workspaces", r#"{"name":"Lost"}"#)
+        .await
+        .assert_error(502);
+    assert_eq!(
+        api.emulator.workspaces().len(),
+        2,
+        "the workspace was created"
+    );
+
+    // With an Idempotency-Key, the retry gets the original answer instead of a second copy.
+    api.emulator
+        .fail_next_after_handling(Operation::CreateWorkspace, 1, Fault::ConnectionReset);
+    let send = || {
+        reqwest::Client::new()
+            .post(format!("{}/v3/workspaces", api.emulator.url()))
+            .bearer_auth(api.emulator.api_key())
+            .header("Idempotency-Key", "k-1")
+            .body(r#"{"name":"Once"}"#)
+            .send()
+    };
+    assert!(send().await.is_err(), "the first answer is lost");
+    let retried = send().await.unwrap();
+    assert_eq!(retried.status(), 200);
+    assert_eq!(api.emulator.workspaces().len(), 3, "created once");
+}
+
+#[tokio::test]
 async fn a_connection_reset_sends_no_response_at_all() {
     let api = Api::start();
     api.emulator.fail_next_any(1, Fault::ConnectionReset);
