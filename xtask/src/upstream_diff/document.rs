@@ -30,13 +30,24 @@ pub enum Syntax {
 /// Reads and parses a document, choosing the parser by file extension or, without a known
 /// extension, by whether the text starts like a JSON object.
 pub fn load(path: &Path) -> Result<Document, UpstreamDiffError> {
-    let label = path.display().to_string();
+    let label = shown_path(path);
     let text = std::fs::read_to_string(path).map_err(|e| UpstreamDiffError::Read {
         document: label.clone(),
         message: e.to_string(),
     })?;
     let syntax = syntax_of(path, &text);
     parse(&label, &text, syntax)
+}
+
+/// A path as the report shows it: relative to the current directory when it lies below it
+/// (the default spec path is absolute, which is long and machine-specific).
+pub fn shown_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn syntax_of(path: &Path, text: &str) -> Syntax {
@@ -62,7 +73,11 @@ pub fn parse(label: &str, text: &str, syntax: Syntax) -> Result<Document, Upstre
             serde_json::from_str::<Value>(text).map_err(|e| syntax_error("JSON", e.to_string()))?
         }
         Syntax::Yaml => {
-            let yaml = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text)
+            let mut yaml = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text)
+                .map_err(|e| syntax_error("YAML", e.to_string()))?;
+            // Hand-written YAML specs share fragments with `<<: *anchor`; the parser keeps
+            // those as literal `<<` keys unless asked to merge them.
+            yaml.apply_merge()
                 .map_err(|e| syntax_error("YAML", e.to_string()))?;
             yaml_to_json(yaml).map_err(|message| syntax_error("YAML", message))?
         }
@@ -162,6 +177,33 @@ mod tests {
         .unwrap();
         assert_eq!(doc.version, "3.1.0");
         assert!(doc.root["paths"]["/a"]["get"]["responses"]["200"].is_object());
+    }
+
+    #[test]
+    fn yaml_merge_keys_are_applied() {
+        let doc = parse(
+            "t.yaml",
+            "openapi: 3.0.3\nbase: &base {type: string, maxLength: 5}\npaths:\n  /a:\n    x:\n      <<: *base\n      minLength: 1\n",
+            Syntax::Yaml,
+        )
+        .unwrap();
+        assert_eq!(
+            doc.root["paths"]["/a"]["x"],
+            serde_json::json!({"type": "string", "maxLength": 5, "minLength": 1})
+        );
+    }
+
+    #[test]
+    fn a_yaml_alias_bomb_is_refused_not_expanded() {
+        let mut text =
+            String::from("openapi: 3.1.0\npaths: {}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let prev = format!("*a{}", level - 1);
+            let list = [prev.as_str(); 10].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{list}]\n"));
+        }
+        let err = parse("bomb.yaml", &text, Syntax::Yaml).unwrap_err();
+        assert!(matches!(err, UpstreamDiffError::Syntax { .. }), "{err}");
     }
 
     #[test]

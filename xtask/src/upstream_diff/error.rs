@@ -57,6 +57,13 @@ pub enum UpstreamDiffError {
         context: String,
         limit: usize,
     },
+    /// Schemas nest (through properties, items or chains of `$ref`/`allOf`) deeper than any
+    /// real API body; refusing them keeps a hostile document from exhausting the stack.
+    TooDeep {
+        document: String,
+        context: String,
+        limit: usize,
+    },
     /// The allow file of accepted differences is missing pieces or is not valid JSON.
     AcceptedFile { path: String, message: String },
 }
@@ -125,6 +132,14 @@ impl fmt::Display for UpstreamDiffError {
             } => write!(
                 f,
                 "{document}: the schemas of {context} expand to more than {limit} fields"
+            ),
+            Self::TooDeep {
+                document,
+                context,
+                limit,
+            } => write!(
+                f,
+                "{document}: the schemas of {context} nest more than {limit} levels deep"
             ),
             Self::AcceptedFile { path, message } => {
                 write!(f, "allow file {path}: {message}")

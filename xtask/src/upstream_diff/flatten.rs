@@ -23,6 +23,10 @@ use super::refs::{kind_of, lookup};
 /// instead of exhausting memory.
 pub const MAX_FIELDS_PER_SECTION: usize = 20_000;
 
+/// Deeper nesting than any real API body; past it the run stops with an error instead of
+/// risking the stack (each level is a recursive call).
+pub const MAX_NESTING: usize = 128;
+
 /// Schema keywords that are compared, besides `nullable` and `required`.
 const FACET_KEYWORDS: &[&str] = &[
     "type",
@@ -61,7 +65,7 @@ pub fn flatten(
         enclosing: Vec::new(),
     };
     if let Some(schema) = schema {
-        flattener.visit(schema, String::new(), None)?;
+        flattener.visit(schema, String::new(), None, 0)?;
     }
     flattener
         .fields
@@ -93,7 +97,11 @@ impl Flattener<'_> {
         schema: &Value,
         field: String,
         required: Option<bool>,
+        depth: usize,
     ) -> Result<(), UpstreamDiffError> {
+        if depth > MAX_NESTING {
+            return Err(self.too_deep());
+        }
         if self.fields.len() >= MAX_FIELDS_PER_SECTION {
             return Err(UpstreamDiffError::TooLarge {
                 document: self.doc.label.clone(),
@@ -120,10 +128,10 @@ impl Flattener<'_> {
         }
         self.fields.insert(field.clone(), facets);
 
-        let depth = self.enclosing.len();
+        let enclosing_before = self.enclosing.len();
         self.enclosing.extend(expanded);
-        let children = self.visit_children(&schema, &field);
-        self.enclosing.truncate(depth);
+        let children = self.visit_children(&schema, &field, depth + 1);
+        self.enclosing.truncate(enclosing_before);
         children
     }
 
@@ -131,6 +139,7 @@ impl Flattener<'_> {
         &mut self,
         schema: &Map<String, Value>,
         field: &str,
+        depth: usize,
     ) -> Result<(), UpstreamDiffError> {
         let required: Vec<&str> = match schema.get("required") {
             None => Vec::new(),
@@ -148,14 +157,19 @@ impl Flattener<'_> {
             })?;
             for (name, property) in properties {
                 let is_required = required.contains(&name.as_str());
-                self.visit(property, property_path(field, name), Some(is_required))?;
+                self.visit(
+                    property,
+                    property_path(field, name),
+                    Some(is_required),
+                    depth,
+                )?;
             }
         }
         if let Some(items) = schema.get("items") {
-            self.visit(items, format!("{field}[]"), None)?;
+            self.visit(items, format!("{field}[]"), None, depth)?;
         }
         if let Some(values @ Value::Object(_)) = schema.get("additionalProperties") {
-            self.visit(values, format!("{field}{{}}"), None)?;
+            self.visit(values, format!("{field}{{}}"), None, depth)?;
         }
         for keyword in ["oneOf", "anyOf"] {
             let Some(variants) = schema.get(keyword) else {
@@ -165,7 +179,7 @@ impl Flattener<'_> {
                 .as_array()
                 .ok_or_else(|| self.malformed(field, format!("`{keyword}` must be an array")))?;
             for (i, variant) in variants.iter().enumerate() {
-                self.visit(variant, format!("{field}<{keyword} {i}>"), None)?;
+                self.visit(variant, format!("{field}<{keyword} {i}>"), None, depth)?;
             }
         }
         Ok(())
@@ -182,6 +196,9 @@ impl Flattener<'_> {
         active: &mut Vec<String>,
         expanded: &mut Vec<String>,
     ) -> Result<Effective, UpstreamDiffError> {
+        if active.len() > MAX_NESTING {
+            return Err(self.too_deep());
+        }
         let map = match schema {
             Value::Bool(true) => return Ok(Effective::Schema(Map::new())),
             Value::Bool(false) => {
@@ -249,6 +266,14 @@ impl Flattener<'_> {
         }
         merge(&mut merged, own);
         Ok(Effective::Schema(merged))
+    }
+
+    fn too_deep(&self) -> UpstreamDiffError {
+        UpstreamDiffError::TooDeep {
+            document: self.doc.label.clone(),
+            context: self.context.to_string(),
+            limit: MAX_NESTING,
+        }
     }
 
     fn place(&self, field: &str) -> String {
@@ -470,6 +495,26 @@ mod tests {
         let d = doc(Value::Object(schemas));
         let err = fields(&d, json!({"$ref": "#/components/schemas/L0"})).unwrap_err();
         assert!(matches!(err, UpstreamDiffError::TooLarge { .. }), "{err}");
+    }
+
+    #[test]
+    fn long_chains_are_stopped_by_the_nesting_limit() {
+        // Ten thousand distinct schemas, each the only property of the previous one; and the
+        // same length as a chain of `allOf` wrappers. Neither may overflow the stack.
+        let mut nested = serde_json::Map::new();
+        let mut wrapped = serde_json::Map::new();
+        for level in 0..10_000 {
+            let next = json!({"$ref": format!("#/components/schemas/N{}", level + 1)});
+            nested.insert(format!("N{level}"), json!({"properties": {"x": next}}));
+            let next = json!({"$ref": format!("#/components/schemas/W{}", level + 1)});
+            wrapped.insert(format!("W{level}"), json!({"allOf": [next]}));
+        }
+        for (schemas, root) in [(nested, "N0"), (wrapped, "W0")] {
+            let d = doc(Value::Object(schemas));
+            let err =
+                fields(&d, json!({"$ref": format!("#/components/schemas/{root}")})).unwrap_err();
+            assert!(matches!(err, UpstreamDiffError::TooDeep { .. }), "{err}");
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn compare_files(options: &Options) -> Result<Report, UpstreamDiffError> {
     let upstream = document::load(&options.upstream)?;
     let ours = document::load(&options.ours)?;
     let entries = accepted::load(&options.accepted, options.accepted_named)?;
-    let accepted_file = options.accepted.display().to_string();
+    let accepted_file = document::shown_path(&options.accepted);
     compare_documents(&upstream, &ours, &entries, &accepted_file)
 }
 
