@@ -58,7 +58,7 @@ fn differences_to_review_exit_1_and_json_is_machine_readable() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("--json prints one JSON document");
-    assert_eq!(report["summary"]["to_review"], 21);
+    assert_eq!(report["summary"]["to_review"], 23);
     assert_eq!(report["differences"][0]["operation"], "archive-thing");
     assert_eq!(report["differences"][0]["change"], "only_upstream");
 }
@@ -91,6 +91,10 @@ fn bad_arguments_exit_2_and_help_lists_the_task() {
     let out = xtask(&["upstream-diff", "a.yaml", "--frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown option --frobnicate"));
+
+    let out = xtask(&["upstream-diff", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("exit status: 0 nothing to review"));
 
     let out = xtask(&["help"]);
     assert_eq!(out.status.code(), Some(0));

@@ -153,6 +153,8 @@ Comparing the `Workspaces` operations of tests/fixtures/upstream/changes-upstrea
 create-thing (POST /v3/things)
   ~ request body / color / default: ours \"red\", upstream \"blue\"
   ~ request body / name / required: ours true, upstream false
+  + request body / owner: only in upstream
+  - request body / size_hint: only in ours
 
 - delete-thing (DELETE /v3/things/{id}): only in ours
 
@@ -177,7 +179,7 @@ list-things (GET /v3/things)
   + response 404: only in upstream
   - response 500: only in ours
 
-21 difference(s): 0 accepted (reasons in tests/fixtures/upstream/accept-nothing.json), 21 to review.
+23 difference(s): 0 accepted (reasons in tests/fixtures/upstream/accept-nothing.json), 23 to review.
 ";
 
 #[test]
@@ -208,7 +210,7 @@ fn json_output_carries_values_reasons_and_counts() {
     let out = render::json(&report);
     assert_eq!(
         out["summary"],
-        json!({"differences": 21, "accepted": 1, "to_review": 20})
+        json!({"differences": 23, "accepted": 1, "to_review": 22})
     );
     let kind = out["differences"]
         .as_array()

@@ -32,9 +32,21 @@ use crate::paths;
 pub use accepted::{AcceptedEntry, Classified};
 pub use error::UpstreamDiffError;
 
-/// Shown after an argument error; `cargo xtask help` has the full description.
-const USAGE: &str =
-    "usage: cargo xtask upstream-diff PATH [--json] [--ours FILE] [--accepted FILE]\n";
+/// Shown for `--help` and after an argument error.
+const USAGE: &str = "\
+usage: cargo xtask upstream-diff PATH [--json] [--ours FILE] [--accepted FILE]
+
+Compares the operations tagged Workspaces in the OpenAPI document at PATH (Nylas's published
+one; JSON or YAML, OpenAPI 3.0 or 3.1) with openapi/workspaces.json, ignoring descriptions
+and examples.
+
+  --json           print the report as one JSON object instead of text
+  --ours FILE      compare with FILE instead of openapi/workspaces.json
+  --accepted FILE  read accepted differences from FILE instead of
+                   openapi/upstream-accepted.json (which may be absent; FILE may not)
+
+exit status: 0 nothing to review, 1 differences to review, 2 unreadable input or bad arguments
+";
 
 /// What to compare, from the command line.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,10 +181,14 @@ pub fn compare_documents(
 /// Runs the task with the arguments after `upstream-diff` and turns the outcome into the
 /// exit code.
 pub fn run(args: &[&str]) -> ExitCode {
+    if args.iter().any(|a| matches!(*a, "--help" | "-h")) {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let options = match Options::parse(args) {
         Ok(options) => options,
         Err(message) => {
-            eprint!("xtask upstream-diff: {message}\n{USAGE}");
+            eprint!("xtask upstream-diff: {message}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
