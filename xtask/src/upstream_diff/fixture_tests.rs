@@ -114,8 +114,12 @@ fn the_3_1_slice_differs_from_our_spec_in_exactly_the_known_ways() {
     assert!(!report.nothing_to_review());
 }
 
+/// The slice mirrors upstream as published when `openapi/upstream-accepted.json` was
+/// written. The allow file may gain entries for differences the slice does not model, so
+/// unused entries are fine here; but when an entry is removed because upstream caught up,
+/// the slice has to catch up the same way.
 #[test]
-fn the_project_allow_file_accepts_every_known_difference_and_nothing_else() {
+fn the_project_allow_file_accepts_every_known_difference() {
     let report =
         compare_files(&options("upstream-slice.yaml", "ours-baseline.json", None)).unwrap();
     assert_eq!(lines(&report), SLICE_DIFFERENCES);
@@ -126,7 +130,6 @@ fn the_project_allow_file_accepts_every_known_difference_and_nothing_else() {
         .map(line)
         .collect();
     assert_eq!(unaccepted, Vec::<String>::new());
-    assert_eq!(report.unused_accepted, []);
     assert!(report.nothing_to_review());
 }
 
