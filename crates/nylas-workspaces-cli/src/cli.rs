@@ -1,0 +1,275 @@
+//! The command line as clap sees it: global connection options and one subcommand.
+//!
+//! Only the shape of the arguments is checked here (which flags exist, which exclude each
+//! other, what parses as a number). Whether a request makes sense for the API is left to the
+//! `nylas-workspaces` crate and the server, so the CLI never drifts from the API's rules.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Manage Nylas v3 workspaces from a terminal or a script.
+///
+/// Exit codes: 0 success, 1 API or network error, 2 usage error or a request refused by a
+/// documented API rule (nothing sent), 3 bulk assignment partly failed (see --report).
+#[derive(Debug, Parser)]
+#[command(name = "nylas-workspaces", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where to connect and how to print; shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOptions {
+    /// The Nylas API key. Prefer the environment variable: a flag can end up in shell history.
+    #[arg(
+        long,
+        env = "NYLAS_API_KEY",
+        hide_env_values = true,
+        global = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+
+    /// The region whose API host to use (ignored when --api-uri is set).
+    #[arg(long, value_enum, default_value_t = RegionArg::Us, global = true)]
+    pub region: RegionArg,
+
+    /// A different API host: a proxy, or the emulator (`nylas-workspaces emulator`).
+    #[arg(long, env = "NYLAS_API_URI", global = true, value_name = "URL")]
+    pub api_uri: Option<String>,
+
+    /// Print machine-readable JSON on stdout instead of tables and sentences.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Seconds allowed for each attempt of a request (decimals allowed).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
+    pub timeout: Option<f64>,
+
+    /// How many times a failed attempt is retried (429, 5xx, timeouts); 0 turns retries off.
+    #[arg(long, global = true, value_name = "N")]
+    pub max_retries: Option<u32>,
+}
+
+/// The two Nylas regions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegionArg {
+    /// api.us.nylas.com
+    Us,
+    /// api.eu.nylas.com
+    Eu,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every workspace of the application.
+    List,
+    /// Show one workspace.
+    Get {
+        /// The workspace id.
+        id: String,
+    },
+    /// Create a workspace.
+    Create(CreateArgs),
+    /// Change a workspace's name, auto-grouping, policy or rules (never its domain).
+    Update(UpdateArgs),
+    /// Delete a workspace; its grants move to the default workspace.
+    Delete {
+        /// The workspace id.
+        id: String,
+    },
+    /// Start a background job that sorts grants into workspaces by email domain.
+    AutoGroup(AutoGroupArgs),
+    /// Move grants into (or out of) a workspace whose auto-grouping is off, in any number.
+    Assign(AssignArgs),
+    /// Serve the API emulator for other programs (tests, demos) until interrupted.
+    Emulator(EmulatorArgs),
+    /// A guided walk through the whole lifecycle on an embedded emulator (no key, no network).
+    Tour,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// A short name for the workspace.
+    #[arg(long)]
+    pub name: String,
+    /// The email domain it stands for; it can never be changed afterwards.
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// New grants of the domain join the workspace by themselves (needs --domain).
+    #[arg(long)]
+    pub auto_group: bool,
+    /// A policy to attach.
+    #[arg(long, value_name = "POLICY_ID")]
+    pub policy_id: Option<String>,
+    /// A rule to attach; repeat for several.
+    #[arg(long = "rule-id", value_name = "RULE_ID")]
+    pub rule_ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The workspace id.
+    pub id: String,
+    /// A new name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Turn auto-grouping on or off.
+    #[arg(long, value_name = "true|false")]
+    pub auto_group: Option<bool>,
+    /// Attach this policy (replacing the current one).
+    #[arg(long, value_name = "POLICY_ID", conflicts_with = "clear_policy")]
+    pub policy_id: Option<String>,
+    /// Detach the current policy.
+    #[arg(long)]
+    pub clear_policy: bool,
+    /// Replace the rules with these; repeat for several.
+    #[arg(
+        long = "rule-id",
+        value_name = "RULE_ID",
+        conflicts_with = "clear_rules"
+    )]
+    pub rule_ids: Vec<String>,
+    /// Detach every rule.
+    #[arg(long)]
+    pub clear_rules: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AutoGroupArgs {
+    /// Only grants created at or after this time: RFC 3339 (2024-09-02T00:00:00Z) or Unix
+    /// seconds.
+    #[arg(long, value_name = "TIME", value_parser = crate::timestamp::parse_after)]
+    pub after: Option<i64>,
+    /// Also sort invalid grants.
+    #[arg(long)]
+    pub invalid_also: bool,
+    /// Only grants of this email domain.
+    #[arg(long)]
+    pub domain: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The target workspace id (optional with --retry-from, which names it).
+    #[arg(required_unless_present = "retry_from")]
+    pub id: Option<String>,
+    /// A grant to move in; repeat for several.
+    #[arg(long = "grant", value_name = "GRANT_ID")]
+    pub grants: Vec<String>,
+    /// A file of grant ids to move in: one per line, or CSV with a grant_id column.
+    #[arg(long, value_name = "FILE")]
+    pub grants_file: Vec<PathBuf>,
+    /// A grant to take out; repeat for several.
+    #[arg(long = "remove", value_name = "GRANT_ID")]
+    pub removes: Vec<String>,
+    /// A file of grant ids to take out (same format as --grants-file).
+    #[arg(long, value_name = "FILE")]
+    pub remove_file: Vec<PathBuf>,
+    /// Requests (of up to 500 ids each) in flight at once.
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Write a JSON report of every id's fate here.
+    #[arg(long, value_name = "OUT.json")]
+    pub report: Option<PathBuf>,
+    /// Re-run exactly the ids a previous report lists as failed or not sent.
+    #[arg(
+        long,
+        value_name = "REPORT.json",
+        conflicts_with_all = ["grants", "grants_file", "removes", "remove_file"]
+    )]
+    pub retry_from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port to listen on; 0 picks a free one (printed at start).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// A JSON seed file with the starting state (policies, rules, workspaces, grants).
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+}
+
+/// Parses `--timeout`: a finite number of seconds greater than zero.
+fn positive_seconds(raw: &str) -> Result<f64, String> {
+    let seconds: f64 = raw
+        .parse()
+        .map_err(|_| format!("'{raw}' is not a number of seconds"))?;
+    if seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0 {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "'{raw}' is out of range (more than 0, at most 86400 seconds)"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("nylas-workspaces").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn update_takes_three_states_for_policy_and_rules() {
+        let cli = parse(&[
+            "update",
+            "ws",
+            "--clear-policy",
+            "--rule-id",
+            "a",
+            "--rule-id",
+            "b",
+        ])
+        .unwrap();
+        let Command::Update(args) = cli.command else {
+            panic!("not update")
+        };
+        assert!(args.clear_policy && args.policy_id.is_none());
+        assert_eq!(args.rule_ids, ["a", "b"]);
+        assert!(parse(&["update", "ws", "--policy-id", "p", "--clear-policy"]).is_err());
+        assert!(parse(&["update", "ws", "--rule-id", "r", "--clear-rules"]).is_err());
+        assert!(parse(&["update", "ws", "--auto-group", "maybe"]).is_err());
+    }
+
+    #[test]
+    fn there_is_no_way_to_ask_for_a_domain_change() {
+        let err = parse(&["update", "ws", "--domain", "x.com"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
+    }
+
+    #[test]
+    fn assign_needs_a_target_unless_retrying() {
+        assert!(parse(&["assign"]).is_err());
+        assert!(parse(&["assign", "--retry-from", "r.json"]).is_ok());
+        assert!(parse(&["assign", "ws", "--retry-from", "r.json", "--grant", "g"]).is_err());
+    }
+
+    #[test]
+    fn timeouts_must_be_positive_and_finite() {
+        assert_eq!(positive_seconds("1.5"), Ok(1.5));
+        for bad in ["0", "-1", "NaN", "inf", "soon", "1e9"] {
+            assert!(positive_seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn global_options_go_after_the_subcommand_too() {
+        let cli = parse(&["list", "--json", "--region", "eu"]).unwrap();
+        assert!(cli.global.json);
+        assert_eq!(cli.global.region, RegionArg::Eu);
+    }
+}

@@ -1,0 +1,111 @@
+//! `nylas-workspaces`: a command-line tool for the Nylas v3 Workspaces API.
+//!
+//! A thin layer over the `nylas-workspaces` crate: clap parses, the crate checks the API's
+//! documented rules and talks to Nylas, and this crate renders tables, JSON and reports and
+//! maps failures onto exit codes. The `tour` subcommand walks through the whole lifecycle on an
+//! embedded emulator, with no key and no network.
+//!
+//! Modules, one job each: [`cli`] (argument shapes), [`connect`] (client from flags),
+//! [`commands`] and [`assign`] (what each subcommand does), [`ids_file`] (grant-id files),
+//! [`report`] (the assign report), [`render`] (all output text), [`progress`] (the bar),
+//! [`failure`] (exit codes), [`timestamp`] (`--after`), [`serve`] (`emulator`), [`tour`].
+
+pub mod assign;
+pub mod cli;
+pub mod commands;
+pub mod connect;
+pub mod failure;
+pub mod ids_file;
+pub mod progress;
+pub mod render;
+pub mod report;
+pub mod serve;
+pub mod session;
+pub mod timestamp;
+pub mod tour;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::failure::{EXIT_API, EXIT_OK, Failure, exit};
+use crate::progress::ProgressMode;
+use crate::session::Session;
+
+/// Runs the tool with these arguments (the first is the program name) and returns the exit
+/// code.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version land here too; clap knows which stream and code each gets.
+            let _ = error.print();
+            return exit(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
+    let json = cli.global.json;
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit(EXIT_API);
+        }
+    };
+    match runtime.block_on(run_cli(cli)) {
+        Ok(()) => exit(EXIT_OK),
+        Err(failure) => {
+            report_failure(&failure, json);
+            exit(failure.exit_code())
+        }
+    }
+}
+
+/// Prints a failure: a JSON document on stdout with `--json`, else text on stderr.
+pub fn report_failure(failure: &Failure, json: bool) {
+    if json {
+        print!("{}", render::json_text(&render::failure_json(failure)));
+    } else {
+        eprint!("{}", render::failure_text(failure));
+    }
+}
+
+async fn run_cli(cli: Cli) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Tour => tour::run().await,
+        Command::Emulator(args) => serve::run(args, cli.global.json),
+        command => {
+            let session = Session {
+                client: connect::client(&cli.global)?,
+                json: cli.global.json,
+                progress: ProgressMode::for_command(cli.global.json),
+            };
+            dispatch(&session, command).await
+        }
+    }
+}
+
+/// Runs one API command on a session. The tour calls this too, so what it shows is exactly
+/// what the command does.
+pub async fn dispatch(session: &Session, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::List => commands::list(session).await,
+        Command::Get { id } => commands::get(session, id).await,
+        Command::Create(args) => commands::create(session, args).await,
+        Command::Update(args) => commands::update(session, args).await,
+        Command::Delete { id } => commands::delete(session, id).await,
+        Command::AutoGroup(args) => commands::auto_group(session, args).await,
+        Command::Assign(args) => assign::run(session, args).await,
+        Command::Emulator(_) | Command::Tour => Err(Failure::Usage(
+            "this command does not talk to the API".into(),
+        )),
+    }
+}

@@ -1,0 +1,274 @@
+//! Everything the CLI prints, as strings: tables and sentences for people, JSON for scripts,
+//! and error descriptions for both. Pure functions, so the exact output is unit-tested.
+//!
+//! Errors come from the client crate, whose messages never contain the API key; nothing here
+//! has access to the key either.
+
+use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
+use nylas_workspaces::{AutoGroupJob, Error, Workspace};
+use serde_json::{Value, json};
+
+use crate::failure::Failure;
+use crate::report::{Report, Status};
+
+/// A table of workspaces, default first as Nylas lists it.
+pub fn workspace_table(workspaces: &[Workspace]) -> String {
+    if workspaces.is_empty() {
+        return "no workspaces\n".to_owned();
+    }
+    let mut table = Table::new();
+    table.load_style(UTF8_BORDERS_ONLY);
+    table.set_header([
+        "WORKSPACE ID",
+        "NAME",
+        "DOMAIN",
+        "AUTO-GROUP",
+        "POLICY",
+        "RULES",
+    ]);
+    for ws in workspaces {
+        let name = if ws.default {
+            format!("{} (default)", ws.name)
+        } else {
+            ws.name.clone()
+        };
+        table.add_row([
+            ws.workspace_id.clone(),
+            name,
+            ws.domain.clone().unwrap_or_else(|| "-".into()),
+            yes_no(ws.auto_group).into(),
+            ws.policy_id.clone().unwrap_or_else(|| "-".into()),
+            ws.rule_ids.len().to_string(),
+        ]);
+    }
+    format!("{table}\n")
+}
+
+/// One workspace, field by field.
+pub fn workspace_detail(ws: &Workspace) -> String {
+    let mut out = String::new();
+    let mut line = |key: &str, value: &str| out.push_str(&format!("{key:<15}{value}\n"));
+    line("workspace_id", &ws.workspace_id);
+    line("name", &ws.name);
+    line("default", yes_no(ws.default));
+    line("domain", ws.domain.as_deref().unwrap_or("-"));
+    line("auto_group", yes_no(ws.auto_group));
+    line("policy_id", ws.policy_id.as_deref().unwrap_or("-"));
+    let rules = if ws.rule_ids.is_empty() {
+        "-".to_owned()
+    } else {
+        ws.rule_ids.join(", ")
+    };
+    line("rule_ids", &rules);
+    line("application_id", &ws.application_id);
+    if let Some(created) = ws.created_at {
+        line("created_at", &created.to_string());
+    }
+    if let Some(updated) = ws.updated_at {
+        line("updated_at", &updated.to_string());
+    }
+    out
+}
+
+/// The started auto-group job.
+pub fn auto_group_job(job: &AutoGroupJob) -> String {
+    let mut out = format!("auto-group job {} started", job.job_id);
+    if !job.message.is_empty() {
+        out.push_str(&format!(": {}", job.message));
+    }
+    out.push('\n');
+    out
+}
+
+/// The deletion confirmation.
+pub fn deleted(workspace_id: &str, request_id: &str) -> String {
+    format!(
+        "deleted workspace {workspace_id} (request id {request_id}); its grants moved to the \
+         default workspace, if the application has one\n"
+    )
+}
+
+/// A short summary of an assign report, with at most a few failures spelled out.
+pub fn assign_summary(report: &Report, duplicates_dropped: usize) -> String {
+    let s = report.summary;
+    let mut out = format!(
+        "workspace {}: {} assigned, {} removed, {} unmatched, {} failed, {} not sent\n",
+        report.workspace_id, s.assigned, s.removed, s.unmatched, s.failed, s.not_sent
+    );
+    if duplicates_dropped > 0 {
+        out.push_str(&format!(
+            "{duplicates_dropped} duplicate id(s) in the input were sent once\n"
+        ));
+    }
+    if s.unmatched > 0 {
+        out.push_str(
+            "unmatched ids were sent, but Nylas did not report them as changed (no such grant?)\n",
+        );
+    }
+    let mut errors: Vec<(&str, usize)> = Vec::new();
+    for entry in report.grants.iter().filter(|g| g.status == Status::Failed) {
+        let error = entry.error.as_deref().unwrap_or("unknown error");
+        match errors.iter_mut().find(|(e, _)| *e == error) {
+            Some((_, count)) => *count += 1,
+            None => errors.push((error, 1)),
+        }
+    }
+    for (error, count) in errors.iter().take(5) {
+        out.push_str(&format!("  {count} failed: {error}\n"));
+    }
+    if s.not_sent > 0 {
+        out.push_str(&format!(
+            "  {} not sent: an earlier request failed in a way that would fail them too\n",
+            s.not_sent
+        ));
+    }
+    out
+}
+
+/// The human description of a failure, for stderr: message, then status, request id and a
+/// hint where they help.
+pub fn failure_text(failure: &Failure) -> String {
+    match failure {
+        Failure::Usage(message) => format!("error: {message}\n"),
+        Failure::Local(message) => format!("error: {message}\n"),
+        Failure::Partial {
+            outcome,
+            report_path,
+        } => {
+            let report = Report::from_outcome(outcome);
+            let mut out = format!(
+                "error: the assignment went through only in part\n{}",
+                assign_summary(&report, 0)
+            );
+            if let Some(path) = report_path {
+                out.push_str(&format!(
+                    "the report lists every id; to retry exactly the failed ones:\n  \
+                     nylas-workspaces assign --retry-from {}\n",
+                    path.display()
+                ));
+            }
+            out
+        }
+        Failure::Api(error) => {
+            let mut out = format!("error: {error}\n");
+            if let Some(status) = error.status() {
+                out.push_str(&format!("  status: {status}\n"));
+            }
+            if let Some(request_id) = error.request_id() {
+                out.push_str(&format!("  request id: {request_id}\n"));
+            }
+            if error.nothing_sent() {
+                out.push_str("  nothing was changed: the request was refused before sending\n");
+            } else if error.is_retryable() {
+                out.push_str("  this may succeed if tried again later\n");
+            }
+            out
+        }
+    }
+}
+
+/// The machine-readable description of a failure, for `--json`.
+pub fn failure_json(failure: &Failure) -> Value {
+    match failure {
+        Failure::Usage(message) => json!({"error": {"kind": "usage", "message": message}}),
+        Failure::Local(message) => json!({"error": {"kind": "local", "message": message}}),
+        Failure::Partial { outcome, .. } => serde_json::to_value(Report::from_outcome(outcome))
+            .unwrap_or_else(|_| json!({"error": {"kind": "partial"}})),
+        Failure::Api(error) => json!({"error": {
+            "kind": error_kind(error),
+            "message": error.to_string(),
+            "rule": error.rule().map(|r| r.as_str()),
+            "status": error.status(),
+            "request_id": error.request_id(),
+            "retryable": error.is_retryable(),
+            "nothing_sent": error.nothing_sent(),
+        }}),
+    }
+}
+
+fn error_kind(error: &Error) -> &'static str {
+    match error {
+        Error::Api(_) => "api",
+        Error::InvariantViolation { .. } => "refused",
+        Error::Timeout { .. } => "timeout",
+        Error::Connection { .. } => "connection",
+        Error::Undecodable(_) => "undecodable",
+        Error::BulkPartial(_) => "partial",
+        Error::Config { .. } => "config",
+        _ => "other",
+    }
+}
+
+/// Serialises a value as pretty JSON with a final newline.
+pub fn json_text(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
+    text.push('\n');
+    text
+}
+
+fn yes_no(flag: bool) -> &'static str {
+    if flag { "yes" } else { "no" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nylas_workspaces::Rule;
+
+    fn workspace(id: &str, default: bool) -> Workspace {
+        Workspace {
+            workspace_id: id.into(),
+            application_id: "app".into(),
+            name: format!("name-{id}"),
+            domain: (!default).then(|| "example.com".to_owned()),
+            auto_group: !default,
+            default,
+            policy_id: None,
+            rule_ids: vec!["r1".into(), "r2".into()],
+            created_at: Some(10),
+            updated_at: Some(20),
+        }
+    }
+
+    #[test]
+    fn the_table_marks_the_default_and_shows_every_row() {
+        let text = workspace_table(&[workspace("ws-d", true), workspace("ws-1", false)]);
+        assert!(text.contains("name-ws-d (default)"), "{text}");
+        assert!(
+            text.contains("ws-1") && text.contains("example.com"),
+            "{text}"
+        );
+        assert!(text.contains("WORKSPACE ID"), "{text}");
+        assert_eq!(workspace_table(&[]), "no workspaces\n");
+    }
+
+    #[test]
+    fn details_show_absent_values_as_dashes() {
+        let text = workspace_detail(&workspace("ws-d", true));
+        assert!(text.contains("domain         -\n"), "{text}");
+        assert!(text.contains("rule_ids       r1, r2\n"), "{text}");
+        assert!(text.contains("default        yes\n"), "{text}");
+    }
+
+    #[test]
+    fn refusals_say_nothing_was_sent() {
+        let failure = Failure::Api(Error::InvariantViolation {
+            rule: Rule::DefaultWorkspaceProtected,
+            message: "the default workspace cannot be deleted".into(),
+        });
+        let text = failure_text(&failure);
+        assert!(text.starts_with("error: refused before sending (default_workspace_protected)"));
+        assert!(text.contains("nothing was changed"), "{text}");
+        let json = failure_json(&failure);
+        assert_eq!(json["error"]["kind"], "refused");
+        assert_eq!(json["error"]["rule"], "default_workspace_protected");
+        assert_eq!(json["error"]["nothing_sent"], true);
+    }
+
+    #[test]
+    fn usage_errors_render_plainly() {
+        let failure = Failure::Usage("bad file".into());
+        assert_eq!(failure_text(&failure), "error: bad file\n");
+        assert_eq!(failure_json(&failure)["error"]["kind"], "usage");
+    }
+}
