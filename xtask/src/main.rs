@@ -26,6 +26,8 @@ tasks:
   generate --check   fail (with a diff) when the committed generated code differs from the spec
   test               run every test: Rust, drift check, clippy, rustfmt, spec validation
   schemathesis       only the schemathesis run against the standalone emulator
+  wheel              build the release manylinux2014 abi3 wheel into target/wheels (maturin
+                     --zig) and check that it installs and imports in a fresh venv
   upstream-diff PATH [--json] [--ours FILE] [--accepted FILE]
                      compare the Workspaces operations of Nylas's OpenAPI document at PATH
                      (JSON or YAML, 3.0 or 3.1) with openapi/workspaces.json (or FILE);
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         ["generate", "--check"] => generate::run(generate::Mode::Check),
         ["test"] => tasks::test_all(),
         ["schemathesis"] => schemathesis::run(),
+        ["wheel"] => python::release_wheel(),
         ["upstream-diff", rest @ ..] => return upstream_diff::run(rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");

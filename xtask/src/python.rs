@@ -19,7 +19,14 @@ pub fn build_dev_wheel() -> Result<PathBuf, String> {
     let _ = std::fs::remove_dir_all(&out);
     run_cmd(
         Command::new(venv_tool("maturin"))
-            .args(["build", "--manifest-path", MANIFEST, "--compatibility", "linux", "--out"])
+            .args([
+                "build",
+                "--manifest-path",
+                MANIFEST,
+                "--compatibility",
+                "linux",
+                "--out",
+            ])
             .arg(&out),
     )?;
     find_wheel(&out)
@@ -36,7 +43,13 @@ pub fn find_wheel(dir: &Path) -> Result<PathBuf, String> {
 pub fn install(wheel: &Path) -> Result<(), String> {
     run_cmd(
         Command::new(venv::python())
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
             .args(["--force-reinstall", "--no-deps"])
             .arg(wheel),
     )
@@ -59,8 +72,91 @@ pub fn type_checks() -> Result<(), String> {
             .args(["-m", "mypy.stubtest", "nylas_workspaces"])
             .args(["--allowlist", "bindings/python/stubtest-allowlist.txt"]),
     )?;
+    run_cmd(Command::new(venv::python()).args([
+        "-m",
+        "mypy",
+        "--strict",
+        "bindings/python/typing_example.py",
+    ]))
+}
+
+/// Tools the release wheel needs on top of the test tools; installed on demand so the test
+/// venv stays lean.
+const WHEEL_TOOLS: &[&str] = &["ziglang==0.13.0"];
+
+/// `cargo xtask wheel`: the wheel we ship. manylinux2014 so it installs on any glibc Linux from
+/// 2014 on, abi3 so one file serves every CPython >= 3.9, linked through zig so the glibc
+/// baseline holds even though this machine's is newer. Then proves it installs and imports in a
+/// brand-new venv with no index.
+pub fn release_wheel() -> Result<(), String> {
+    venv::ensure()?;
     run_cmd(
         Command::new(venv::python())
-            .args(["-m", "mypy", "--strict", "bindings/python/typing_example.py"]),
-    )
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(WHEEL_TOOLS),
+    )?;
+    let out = paths::root().join("target/wheels");
+    let _ = std::fs::remove_dir_all(&out);
+    run_cmd(
+        Command::new(venv_tool("maturin"))
+            .args(["build", "--release", "--manifest-path", MANIFEST])
+            .args(["--zig", "--compatibility", "manylinux2014", "--out"])
+            .arg(&out)
+            // maturin finds zig through the ziglang package of the interpreter it runs with.
+            .env("PATH", path_with_venv()),
+    )?;
+    let wheel = find_wheel(&out)?;
+    let name = wheel
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
+    if !(name.contains("abi3") && name.contains("manylinux")) {
+        return Err(format!("{name} is not a manylinux abi3 wheel"));
+    }
+    let scratch = paths::root().join("target/wheel-check-venv");
+    let _ = std::fs::remove_dir_all(&scratch);
+    run_cmd(
+        Command::new(venv::python())
+            .args(["-m", "venv"])
+            .arg(&scratch),
+    )?;
+    let py = scratch.join("bin/python");
+    run_cmd(
+        Command::new(&py)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-index",
+                "--disable-pip-version-check",
+            ])
+            .arg(&wheel),
+    )?;
+    run_cmd(Command::new(&py).args([
+        "-c",
+        "import nylas_workspaces as nw; print('imported nylas_workspaces', nw.__version__)",
+    ]))?;
+    let size = std::fs::metadata(&wheel).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "\n{} ({:.1} MiB)",
+        wheel.display(),
+        size as f64 / 1_048_576.0
+    );
+    Ok(())
+}
+
+fn path_with_venv() -> String {
+    let bin = paths::root().join(".venv/bin");
+    match std::env::var("PATH") {
+        Ok(p) => format!("{}:{p}", bin.display()),
+        Err(_) => bin.display().to_string(),
+    }
 }
