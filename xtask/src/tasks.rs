@@ -67,12 +67,18 @@ pub fn test_all() -> Result<(), String> {
         &mut schemathesis::run,
     )?;
     let mut wheel = std::path::PathBuf::new();
-    step("python: build the wheel and install it into .venv", &mut || {
-        wheel = python::build_dev_wheel()?;
-        python::install(&wheel)
-    })?;
+    step(
+        "python: build the wheel and install it into .venv",
+        &mut || {
+            wheel = python::build_dev_wheel()?;
+            python::install(&wheel)
+        },
+    )?;
     step("python: pytest", &mut || python::pytest(&wheel))?;
-    step("python: stubtest and mypy --strict", &mut python::type_checks)?;
+    step(
+        "python: stubtest and mypy --strict",
+        &mut python::type_checks,
+    )?;
 
     println!("\n=== timings");
     for (name, secs) in &steps {
