@@ -1,6 +1,7 @@
 //! The Python package's checks: build the wheel with maturin, install it into `.venv`, run
 //! pytest, `mypy.stubtest` and `mypy --strict` on a typed usage example.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -41,17 +42,13 @@ pub fn find_wheel(dir: &Path) -> Result<PathBuf, String> {
 }
 
 pub fn install(wheel: &Path) -> Result<(), String> {
-    run_cmd(
-        Command::new(venv::python())
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(["--force-reinstall", "--no-deps"])
-            .arg(wheel),
+    venv::pip_install(
+        &venv::python(),
+        [
+            OsStr::new("--force-reinstall"),
+            OsStr::new("--no-deps"),
+            wheel.as_os_str(),
+        ],
     )
 }
 
@@ -90,17 +87,7 @@ const WHEEL_TOOLS: &[&str] = &["ziglang==0.13.0"];
 /// brand-new venv with no index.
 pub fn release_wheel() -> Result<(), String> {
     venv::ensure()?;
-    run_cmd(
-        Command::new(venv::python())
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(WHEEL_TOOLS),
-    )?;
+    venv::pip_install(&venv::python(), WHEEL_TOOLS)?;
     let out = paths::root().join("target/wheels");
     let _ = std::fs::remove_dir_all(&out);
     run_cmd(
@@ -128,18 +115,7 @@ pub fn release_wheel() -> Result<(), String> {
             .arg(&scratch),
     )?;
     let py = scratch.join("bin/python");
-    run_cmd(
-        Command::new(&py)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--no-index",
-                "--disable-pip-version-check",
-            ])
-            .arg(&wheel),
-    )?;
+    venv::pip_install(&py, [OsStr::new("--no-index"), wheel.as_os_str()])?;
     run_cmd(Command::new(&py).args([
         "-c",
         "import nylas_workspaces as nw; print('imported nylas_workspaces', nw.__version__)",
