@@ -157,7 +157,7 @@ fn replay(
     let Some(key) = key else {
         return Ok(None);
     };
-    match inner.idempotent_replies.get(&(operation, key.to_owned())) {
+    match inner.idempotent_replies.get(operation, key) {
         None => Ok(None),
         // A create whose workspace has since been deleted is not replayed: the key has
         // nothing left to protect, and replaying would hand out an ID that no longer exists.
@@ -248,10 +248,9 @@ async fn create(
         let data = wire::workspace_json(&workspace, &state.application_id);
         let reply = wire::workspace_body(&rid, data);
         if let Some(key) = key {
-            inner.idempotent_replies.insert(
-                (Operation::CreateWorkspace, key),
-                (body.to_vec(), reply.clone()),
-            );
+            inner
+                .idempotent_replies
+                .insert(Operation::CreateWorkspace, key, &body, reply.clone());
         }
         Ok(reply)
     })();
@@ -325,7 +324,7 @@ async fn auto_group(
         if let Some(key) = key {
             inner
                 .idempotent_replies
-                .insert((Operation::AutoGroup, key), (body.to_vec(), reply.clone()));
+                .insert(Operation::AutoGroup, key, &body, reply.clone());
         }
         Ok(reply)
     })();

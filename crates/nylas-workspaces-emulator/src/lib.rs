@@ -46,6 +46,7 @@ mod config;
 mod emulator;
 mod error;
 mod faults;
+mod idempotency;
 mod model;
 mod patch;
 mod rate_limit;

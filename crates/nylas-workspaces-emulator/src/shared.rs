@@ -4,16 +4,14 @@
 //! across an `await`, and sync callers (tests, the Python binding) can seed and inspect
 //! without a runtime.
 
-use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
-
-use serde_json::Value;
 
 use crate::clock::Clock;
 use crate::config::EmulatorConfig;
 use crate::error::EmulatorError;
 use crate::faults::{Fault, FaultPlan, Operation};
+use crate::idempotency::IdempotencyStore;
 use crate::rate_limit::TokenBucket;
 use crate::rng::SplitMix64;
 use crate::seed::{NewWorkspace, Seed};
@@ -37,7 +35,7 @@ pub(crate) struct Inner {
     pub(crate) calls: [u64; Operation::ALL.len()],
     /// Successful answers to POSTs that carried an `Idempotency-Key` (with the body that was
     /// sent), replayed on a retry.
-    pub(crate) idempotent_replies: HashMap<(Operation, String), (Vec<u8>, Value)>,
+    pub(crate) idempotent_replies: IdempotencyStore,
     request_ids: SplitMix64,
 }
 
@@ -106,7 +104,7 @@ impl Shared {
                     .map(|limit| TokenBucket::new(limit, clock.now_ms())),
                 list_page_size: config.list_page_size,
                 calls: [0; Operation::ALL.len()],
-                idempotent_replies: HashMap::new(),
+                idempotent_replies: IdempotencyStore::default(),
                 request_ids,
             }),
             api_key: config.api_key.clone(),
