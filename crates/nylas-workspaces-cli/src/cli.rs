@@ -143,7 +143,12 @@ pub struct UpdateArgs {
 pub struct AutoGroupArgs {
     /// Only grants created at or after this time: RFC 3339 (2024-09-02T00:00:00Z) or Unix
     /// seconds.
-    #[arg(long, value_name = "TIME", value_parser = crate::timestamp::parse_after)]
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_negative_numbers = true,
+        value_parser = crate::timestamp::parse_after
+    )]
     pub after: Option<i64>,
     /// Also sort invalid grants.
     #[arg(long)]

@@ -1,0 +1,34 @@
+//! The tour runs to completion on its embedded emulator, needing no key and no network, and
+//! shows every step it promises.
+
+mod common;
+
+use common::{bare_cli, run};
+
+#[test]
+fn the_tour_runs_to_completion() {
+    let run = run(bare_cli().arg("tour")).expect_code(0);
+    for expected in [
+        "== 1. The default workspace",
+        "(emulator view) Acme holds 120 grants",
+        "chunk 3/3 done: 1200/1200 grants",
+        "(emulator view) Field team holds 1200 grants",
+        "(exit code 3)",
+        "(emulator view) Night shift holds 700 grants",
+        "rule_ids       rule-spam, rule-links",
+        "default_workspace_protected",
+        "unexpected argument '--domain'",
+        "HTTP 400: a workspace's domain cannot be changed",
+        "target_auto_groups",
+        "no_grant_ids",
+        "auto_group_requires_domain",
+        "Tour finished",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "missing {expected:?} in:\n{}",
+            run.stdout
+        );
+    }
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
