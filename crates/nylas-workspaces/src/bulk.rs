@@ -244,6 +244,7 @@ pub type ProgressFn = dyn Fn(Progress) + Send + Sync;
 pub struct ManualAssignOptions {
     concurrency: usize,
     on_progress: Option<Arc<ProgressFn>>,
+    pacing: bool,
 }
 
 impl Default for ManualAssignOptions {
@@ -251,6 +252,7 @@ impl Default for ManualAssignOptions {
         Self {
             concurrency: DEFAULT_CONCURRENCY,
             on_progress: None,
+            pacing: true,
         }
     }
 }
@@ -260,6 +262,7 @@ impl fmt::Debug for ManualAssignOptions {
         f.debug_struct("ManualAssignOptions")
             .field("concurrency", &self.concurrency)
             .field("on_progress", &self.on_progress.is_some())
+            .field("pacing", &self.pacing)
             .finish()
     }
 }
@@ -279,6 +282,15 @@ impl ManualAssignOptions {
     /// Called after each chunk finishes, from the task awaiting the assignment.
     pub fn on_progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> Self {
         self.on_progress = Some(Arc::new(callback));
+        self
+    }
+
+    /// Whether the chunk requests are paced by the client's bulk limiter (default true; see
+    /// [`Client::bulk_rate_limiter`]). With `false` only a client-wide
+    /// [`rate_limit`](crate::ClientBuilder::rate_limit), if set, applies: use it when the
+    /// caller paces by other means.
+    pub fn pacing(mut self, pacing: bool) -> Self {
+        self.pacing = pacing;
         self
     }
 
@@ -361,7 +373,10 @@ pub(crate) async fn run(
                 assign_grants: chunk.assign.clone(),
                 remove_grants: chunk.remove.clone(),
             };
-            let result = match client.send_manual_assign(segment, &body).await {
+            let result = match client
+                .send_manual_assign(segment, &body, options.pacing)
+                .await
+            {
                 Ok(response) => ChunkResult::Done(response),
                 Err(error) => {
                     if dooms_the_rest(&error) {

@@ -18,12 +18,13 @@ use crate::config::ClientBuilder;
 use crate::decode;
 use crate::error::{Error, Result, Rule};
 use crate::model::{AutoGroupJob, Workspace};
+use crate::pacing::{Clock, RateLimiter, RetryTokens};
 use crate::path::workspace_segment;
 use crate::requests::{
     AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, KnownTarget, UpdateWorkspace,
 };
 use crate::retry::RetryPolicy;
-use crate::transport::Call;
+use crate::transport::{Call, Pacing};
 
 /// The most list pages followed before giving up; a server that keeps handing out new cursors
 /// beyond this is misbehaving.
@@ -49,6 +50,14 @@ pub(crate) struct ClientInner {
     /// default, and whether it lacks a domain. Remembering it lets update and delete refuse
     /// what the API would refuse, without an extra lookup.
     pub known: Mutex<HashMap<String, KnownTarget>>,
+    /// Time for pacing and for the waits between retries.
+    pub clock: Arc<dyn Clock>,
+    /// Paces every call, when configured.
+    pub limiter: Option<RateLimiter>,
+    /// Paces bulk manual assignment when `limiter` is not set (unless turned off).
+    pub bulk_limiter: Option<RateLimiter>,
+    /// What retries are paid from, when budgeted.
+    pub retry_budget: Option<RetryTokens>,
 }
 
 impl fmt::Debug for Client {
@@ -58,6 +67,7 @@ impl fmt::Debug for Client {
             .field("api_key", &"<redacted>")
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.retry.max_retries)
+            .field("rate_limiter", &self.inner.limiter)
             .finish_non_exhaustive()
     }
 }
@@ -80,6 +90,26 @@ impl Client {
             builder = builder.base_url(uri);
         }
         builder.build()
+    }
+
+    /// The limiter pacing every call of this client, if one is configured
+    /// ([`ClientBuilder::rate_limit`]). Clones of the client return the same limiter.
+    pub fn rate_limiter(&self) -> Option<&RateLimiter> {
+        self.inner.limiter.as_ref()
+    }
+
+    /// The limiter bulk manual assignment uses: the client-wide one if set, else the bulk
+    /// default ([`ClientBuilder::bulk_rate_limit`]), else none.
+    pub fn bulk_rate_limiter(&self) -> Option<&RateLimiter> {
+        self.inner
+            .limiter
+            .as_ref()
+            .or(self.inner.bulk_limiter.as_ref())
+    }
+
+    /// Tokens left in the retry budget, or `None` when retries are not budgeted.
+    pub fn retry_budget_available(&self) -> Option<u32> {
+        self.inner.retry_budget.as_ref().map(RetryTokens::available)
     }
 
     /// The URL requests go to, without a trailing slash.
@@ -523,6 +553,7 @@ impl Client {
         &self,
         segment: &str,
         body: &types::ManualAssignRequest,
+        paced: bool,
     ) -> Result<types::ManualAssignResponse> {
         let mut call = self.call(
             "manual_assign",
@@ -530,6 +561,9 @@ impl Client {
             format!("/v3/workspaces/{segment}/manual-assign"),
         );
         call.body = Some(to_json(body)?);
+        if paced {
+            call.pacing = Pacing::Bulk;
+        }
         let reply = self.inner.execute(&call).await?;
         decode::manual_assign(&reply)
     }
@@ -542,6 +576,7 @@ impl Client {
             query: Vec::new(),
             body: None,
             idempotency_key: None,
+            pacing: Pacing::Client,
         }
     }
 

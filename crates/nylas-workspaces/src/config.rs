@@ -13,6 +13,9 @@ use reqwest::header::{HeaderValue, InvalidHeaderValue};
 
 use crate::client::{Client, ClientInner};
 use crate::error::{Error, Result};
+use crate::pacing::{
+    Clock, DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget, RetryTokens, SystemClock,
+};
 use crate::retry::RetryPolicy;
 use crate::secret::ApiKey;
 
@@ -59,6 +62,19 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    rate_limit: Option<Pacer>,
+    /// `None`: the default ([`DEFAULT_BULK_RATE`]); `Some(None)`: bulk calls are not paced.
+    bulk_rate_limit: Option<Option<RateLimit>>,
+    /// `None`: the default budget; `Some(None)`: retries are not budgeted.
+    retry_budget: Option<Option<RetryBudget>>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+/// How the client-wide limiter is given: as a configuration, or as a limiter to share.
+#[derive(Debug, Clone)]
+enum Pacer {
+    Limit(RateLimit),
+    Shared(RateLimiter),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -73,6 +89,10 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http_client.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("rate_limit", &self.rate_limit)
+            .field("bulk_rate_limit", &self.bulk_rate_limit)
+            .field("retry_budget", &self.retry_budget)
+            .field("clock", &self.clock)
             .finish()
     }
 }
@@ -153,6 +173,54 @@ impl ClientBuilder {
         self
     }
 
+    /// Paces every call of the client (and its clones, on any thread) with one token bucket.
+    /// Off by default. Use [`RateLimit::adaptive`] to let the server's 429s find the rate.
+    ///
+    /// ```
+    /// use nylas_workspaces::{Client, RateLimit};
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("nyk_example")
+    ///     .rate_limit(RateLimit::adaptive(100.0))
+    ///     .build()?;
+    /// assert!(client.rate_limiter().is_some());
+    /// # Ok::<(), nylas_workspaces::Error>(())
+    /// ```
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(Pacer::Limit(limit));
+        self
+    }
+
+    /// Paces the client with an existing limiter, shared with whatever else uses it (other
+    /// clients of the same application, say). Replaces [`rate_limit`](Self::rate_limit).
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.rate_limit = Some(Pacer::Shared(limiter));
+        self
+    }
+
+    /// The pacing of bulk manual assignment when no [`rate_limit`](Self::rate_limit) is set
+    /// (default: [`DEFAULT_BULK_RATE`] requests per second, fixed); `None` turns it off. All
+    /// bulk calls of the client share it. With a client-wide limit, bulk calls use that one.
+    pub fn bulk_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.bulk_rate_limit = Some(limit);
+        self
+    }
+
+    /// The budget retries are paid from, shared by all calls of the client (default
+    /// [`RetryBudget::default`]); `None` lets every failed attempt retry up to
+    /// [`max_retries`](Self::max_retries) regardless of how many others are failing.
+    pub fn retry_budget(mut self, budget: Option<RetryBudget>) -> Self {
+        self.retry_budget = Some(budget);
+        self
+    }
+
+    /// The clock used for pacing and for the waits between retries (default: real time).
+    /// Tests pass a [`ManualClock`](crate::pacing::ManualClock) to run on simulated time.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
         let api_key = self
@@ -193,6 +261,26 @@ impl ClientBuilder {
         if let Some(cap) = self.max_retry_after {
             retry.max_retry_after = cap;
         }
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock::new()));
+        let limiter = match self.rate_limit {
+            None => None,
+            Some(Pacer::Limit(limit)) => Some(RateLimiter::with_clock(limit, clock.clone())?),
+            Some(Pacer::Shared(limiter)) => Some(limiter),
+        };
+        let bulk_limit = self
+            .bulk_rate_limit
+            .unwrap_or(Some(RateLimit::new(DEFAULT_BULK_RATE)));
+        let bulk_limiter = match (&limiter, bulk_limit) {
+            (None, Some(limit)) => Some(RateLimiter::with_clock(limit, clock.clone())?),
+            _ => None,
+        };
+        let retry_budget = match self.retry_budget.unwrap_or(Some(RetryBudget::default())) {
+            Some(budget) => {
+                budget.validate()?;
+                Some(RetryTokens::new(budget))
+            }
+            None => None,
+        };
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
@@ -202,6 +290,10 @@ impl ClientBuilder {
                 timeout,
                 retry,
                 known: Default::default(),
+                clock,
+                limiter,
+                bulk_limiter,
+                retry_budget,
             }),
         })
     }

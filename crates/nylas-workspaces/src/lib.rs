@@ -54,6 +54,12 @@
 //!   placeholder and which has no `Display`; the `Authorization` header is marked sensitive.
 //!   A plain `http://` base URL is refused unless the host is loopback or
 //!   [`ClientBuilder::allow_insecure_http`] is set.
+//! * **Pacing.** An optional [`RateLimit`] shared by every call of a client and its clones
+//!   ([`ClientBuilder::rate_limit`]), fixed or adaptive (a 429 cuts the rate, which then probes
+//!   back up, so the client settles at the server's real limit); a `Retry-After` pauses every
+//!   caller. Bulk manual assignment is paced at [`DEFAULT_BULK_RATE`] requests per second
+//!   unless configured otherwise. Retries draw from a [`RetryBudget`], so a burst of failures
+//!   cannot multiply the load. See [`pacing`].
 //! * **Tracing.** Every attempt runs in a `nylas_workspaces.attempt` span (`tracing` crate)
 //!   with the operation, attempt number, HTTP status, request id and duration.
 //!
@@ -74,12 +80,15 @@
 
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+pub mod bench_support;
 mod bulk;
 mod client;
 mod config;
 mod decode;
 mod error;
 mod model;
+pub mod pacing;
 mod path;
 mod requests;
 mod retry;
@@ -99,6 +108,7 @@ pub use error::{
     ApiError, ApiErrorKind, Error, Result, Rule, SNIPPET_LIMIT, SharedError, UndecodableResponse,
 };
 pub use model::{AutoGroupJob, Workspace};
+pub use pacing::{DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget};
 pub use requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, Patch, UpdateWorkspace};
 pub use secret::ApiKey;
 pub use transport::MAX_BODY_BYTES;

@@ -18,6 +18,7 @@ use crate::client::ClientInner;
 use crate::error::{
     ApiError, ApiErrorKind, Error, Result, SNIPPET_LIMIT, UndecodableResponse, is_retryable_status,
 };
+use crate::pacing::RateLimiter;
 use crate::retry::{parse_retry_after, random_unit};
 
 /// The largest body read into memory. Workspace payloads are small; anything bigger is a
@@ -38,6 +39,17 @@ pub(crate) struct Call {
     pub body: Option<Vec<u8>>,
     /// Set for POSTs that would otherwise create twice when retried.
     pub idempotency_key: Option<String>,
+    /// Which limiter paces the call's attempts.
+    pub pacing: Pacing,
+}
+
+/// Which limiter a call goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pacing {
+    /// The client-wide limiter, if any.
+    Client,
+    /// The client-wide limiter, else the bulk default.
+    Bulk,
 }
 
 /// A successful (2xx) answer, body fully read.
@@ -78,8 +90,15 @@ enum Attempt {
 impl ClientInner {
     /// Sends `call`, retrying what is safe to retry, and returns the 2xx reply.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Reply> {
+        let limiter = self.limiter_for(call.pacing);
         let mut attempt: u32 = 0;
+        // What the last retry took from the budget, refunded if the call then succeeds.
+        let mut last_retry_cost: Option<u32> = None;
         loop {
+            let permit = match limiter {
+                Some(limiter) => Some(limiter.acquire().await),
+                None => None,
+            };
             let span = tracing::info_span!(
                 "nylas_workspaces.attempt",
                 operation = call.operation,
@@ -95,8 +114,22 @@ impl ClientInner {
                 .instrument(span.clone())
                 .await;
             span.record("duration_ms", started.elapsed().as_millis() as u64);
+            if let (Some(limiter), Some(permit)) = (limiter, permit) {
+                let answered = match &result {
+                    Attempt::Success(_) => Some(None),
+                    Attempt::Failure(error) => error.status().map(|_| Some(error)),
+                };
+                if let Some(error) = answered {
+                    let throttled = error.is_some_and(Error::is_rate_limited);
+                    let retry_after = error.and_then(Error::retry_after);
+                    limiter.on_answer(permit, throttled, retry_after, self.retry.max_retry_after);
+                }
+            }
             let error = match result {
                 Attempt::Success(reply) => {
+                    if let Some(budget) = &self.retry_budget {
+                        budget.on_success(last_retry_cost);
+                    }
                     span.record("status", reply.status);
                     let request_id = reply
                         .header_request_id
@@ -124,11 +157,31 @@ impl ClientInner {
             else {
                 return Err(error);
             };
+            if let Some(budget) = &self.retry_budget {
+                let after_timeout = matches!(error, Error::Timeout { .. });
+                match budget.try_withdraw(after_timeout) {
+                    Some(cost) => last_retry_cost = Some(cost),
+                    None => {
+                        span.in_scope(|| {
+                            tracing::debug!(error = %error, "retry budget exhausted; not retrying");
+                        });
+                        return Err(error);
+                    }
+                }
+            }
             span.in_scope(|| {
                 tracing::debug!(wait_ms = wait.as_millis() as u64, error = %error, "retrying");
             });
-            tokio::time::sleep(wait).await;
+            self.clock.sleep(wait).await;
             attempt += 1;
+        }
+    }
+
+    /// The limiter that paces a call, if any.
+    fn limiter_for(&self, pacing: Pacing) -> Option<&RateLimiter> {
+        match pacing {
+            Pacing::Client => self.limiter.as_ref(),
+            Pacing::Bulk => self.limiter.as_ref().or(self.bulk_limiter.as_ref()),
         }
     }
 
