@@ -80,8 +80,6 @@
 
 #![warn(missing_docs)]
 
-#[doc(hidden)]
-pub mod bench_support;
 mod bulk;
 mod client;
 mod config;
