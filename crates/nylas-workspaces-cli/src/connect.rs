@@ -10,6 +10,12 @@ use nylas_workspaces::{Client, Region};
 use crate::cli::{GlobalOptions, RegionArg};
 use crate::failure::Failure;
 
+/// The longest `Retry-After` the CLI waits out silently. The client crate would wait up to a
+/// minute, which at a terminal looks like a hang (auto-group, limited to one job per minute,
+/// answers a second call with exactly that). Longer waits are reported instead, with the time
+/// to wait, and the exit code says to try again.
+pub const LONGEST_SILENT_WAIT: Duration = Duration::from_secs(10);
+
 /// Builds the client the global options describe.
 pub fn client(global: &GlobalOptions) -> Result<Client, Failure> {
     let Some(key) = global.api_key.as_deref() else {
@@ -17,10 +23,13 @@ pub fn client(global: &GlobalOptions) -> Result<Client, Failure> {
             "no API key: set NYLAS_API_KEY (or pass --api-key)".into(),
         ));
     };
-    let mut builder = Client::builder().api_key(key).region(match global.region {
-        RegionArg::Us => Region::Us,
-        RegionArg::Eu => Region::Eu,
-    });
+    let mut builder = Client::builder()
+        .api_key(key)
+        .max_retry_after(LONGEST_SILENT_WAIT)
+        .region(match global.region {
+            RegionArg::Us => Region::Us,
+            RegionArg::Eu => Region::Eu,
+        });
     if let Some(uri) = global.api_uri.as_deref().filter(|u| !u.trim().is_empty()) {
         builder = builder.base_url(uri);
     }
@@ -31,4 +40,65 @@ pub fn client(global: &GlobalOptions) -> Result<Client, Failure> {
         builder = builder.max_retries(retries);
     }
     builder.build().map_err(Failure::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> GlobalOptions {
+        GlobalOptions {
+            api_key: Some("nyk_test".into()),
+            region: RegionArg::Us,
+            api_uri: None,
+            json: false,
+            timeout: None,
+            max_retries: None,
+        }
+    }
+
+    #[test]
+    fn the_region_picks_the_host_unless_a_uri_is_given() {
+        assert_eq!(
+            client(&options()).unwrap().base_url(),
+            "https://api.us.nylas.com"
+        );
+        let eu = GlobalOptions {
+            region: RegionArg::Eu,
+            ..options()
+        };
+        assert_eq!(client(&eu).unwrap().base_url(), "https://api.eu.nylas.com");
+        let custom = GlobalOptions {
+            api_uri: Some("http://127.0.0.1:9/".into()),
+            ..eu
+        };
+        assert_eq!(client(&custom).unwrap().base_url(), "http://127.0.0.1:9");
+        let blank = GlobalOptions {
+            api_uri: Some("  ".into()),
+            ..options()
+        };
+        assert_eq!(
+            client(&blank).unwrap().base_url(),
+            "https://api.us.nylas.com"
+        );
+    }
+
+    #[test]
+    fn a_missing_key_is_a_usage_error_naming_the_variable() {
+        let none = GlobalOptions {
+            api_key: None,
+            ..options()
+        };
+        assert!(matches!(client(&none), Err(Failure::Usage(m)) if m.contains("NYLAS_API_KEY")));
+    }
+
+    #[test]
+    fn the_crate_judges_the_uri() {
+        let insecure = GlobalOptions {
+            api_uri: Some("http://example.com".into()),
+            ..options()
+        };
+        let failure = client(&insecure).unwrap_err();
+        assert_eq!(failure.exit_code(), crate::failure::EXIT_USAGE);
+    }
 }

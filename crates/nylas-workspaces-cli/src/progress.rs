@@ -14,8 +14,11 @@ use nylas_workspaces::Progress;
 pub enum ProgressMode {
     /// Nothing at all.
     Hidden,
-    /// An indicatif bar on stderr.
+    /// An indicatif bar on stderr, removed when done.
     Bar,
+    /// An indicatif bar on stderr, left on screen when done (the tour, where the assignment
+    /// finishes too fast to see otherwise).
+    KeptBar,
     /// One line per finished chunk on stdout.
     Lines,
 }
@@ -33,7 +36,7 @@ impl ProgressMode {
     /// A bar on a terminal, lines elsewhere: the tour always shows its chunks.
     pub fn for_tour() -> Self {
         if std::io::stderr().is_terminal() {
-            Self::Bar
+            Self::KeptBar
         } else {
             Self::Lines
         }
@@ -49,7 +52,7 @@ pub struct ProgressDisplay {
 impl ProgressDisplay {
     /// Prepares a display for `total` grant ids.
     pub fn new(mode: ProgressMode, total: usize) -> Self {
-        let bar = (mode == ProgressMode::Bar).then(|| {
+        let bar = matches!(mode, ProgressMode::Bar | ProgressMode::KeptBar).then(|| {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} grants  {msg}") {
@@ -76,10 +79,13 @@ impl ProgressDisplay {
         })
     }
 
-    /// Removes the bar so the summary that follows starts on a clean line.
+    /// Ends the bar: removed so the summary that follows starts on a clean line, or left in
+    /// place for the tour.
     pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        match (&self.bar, self.mode) {
+            (Some(bar), ProgressMode::KeptBar) => bar.finish(),
+            (Some(bar), _) => bar.finish_and_clear(),
+            (None, _) => {}
         }
     }
 }

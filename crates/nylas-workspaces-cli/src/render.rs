@@ -181,6 +181,7 @@ pub fn failure_json(failure: &Failure) -> Value {
             "status": error.status(),
             "request_id": error.request_id(),
             "retryable": error.is_retryable(),
+            "retry_after_secs": error.retry_after().map(|wait| wait.as_secs_f64()),
             "nothing_sent": error.nothing_sent(),
         }}),
     }

@@ -28,7 +28,7 @@ pub fn run(args: &EmulatorArgs, json: bool) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(format!("cannot start the emulator: {e}")))?;
     // Only the well-known default key is ever printed; a key the user chose stays unsaid.
     let key_hint = match custom_key {
-        Some(_) => format!("the value of {EMULATOR_KEY_VAR}"),
+        Some(_) => format!("\"${EMULATOR_KEY_VAR}\""),
         None => DEFAULT_API_KEY.to_owned(),
     };
     if json {
@@ -39,7 +39,7 @@ pub fn run(args: &EmulatorArgs, json: bool) -> Result<(), Failure> {
     } else {
         println!("listening on {}", emulator.url());
         println!(
-            "use it with: NYLAS_API_URI={} NYLAS_API_KEY=<{key_hint}> nylas-workspaces list",
+            "use it with: NYLAS_API_URI={} NYLAS_API_KEY={key_hint} nylas-workspaces list",
             emulator.url()
         );
         println!("stop with Ctrl-C");

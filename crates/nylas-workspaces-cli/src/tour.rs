@@ -311,7 +311,8 @@ impl Tour {
             Ok(cli) => match crate::dispatch(&self.session, &cli.command).await {
                 Ok(()) => EXIT_OK,
                 Err(failure) => {
-                    print!("{}", indent(&render::failure_text(&failure)));
+                    let text = render::failure_text(&failure);
+                    print!("{}", indent(&self.shorten(&text)));
                     failure.exit_code()
                 }
             },
@@ -399,6 +400,12 @@ impl Tour {
         std::fs::write(&path, text)
             .map_err(|e| Failure::Local(format!("cannot write {}: {e}", path.display())))?;
         Ok(path)
+    }
+
+    /// Mentions of the scratch directory dropped from a text, as in `display_arg`.
+    fn shorten(&self, text: &str) -> String {
+        let prefix = format!("{}{}", self.dir.display(), std::path::MAIN_SEPARATOR);
+        text.replace(&prefix, "")
     }
 
     /// Files in the tour's scratch directory are shown by name only.

@@ -321,3 +321,20 @@ fn an_application_without_default_workspace_lists_nothing() {
     );
     assert_eq!(env.run(&["list"]).expect_code(0).stdout, "no workspaces\n");
 }
+
+#[test]
+fn a_long_rate_limit_wait_is_reported_not_waited_out() {
+    let env = Env::new();
+    env.run_json(&["auto-group"]).expect_code(0);
+    // Nylas allows one auto-group job per minute; the second is answered 429 with a wait of
+    // about a minute, which the CLI reports instead of sitting silent.
+    let json = env.run_json(&["auto-group"]).expect_code(1).json();
+    assert_eq!(json["error"]["status"], 429);
+    assert!(
+        json["error"]["retry_after_secs"].as_f64().unwrap() > 10.0,
+        "{json}"
+    );
+    assert_eq!(env.emulator.calls(Operation::AutoGroup), 2);
+    let text = env.run(&["auto-group"]).expect_code(1);
+    assert!(text.stderr.contains("retry after"), "{}", text.stderr);
+}
