@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Exit codes: 0 success, 1 API or network error, 2 usage error or a request refused by a
 /// documented API rule (nothing sent), 3 bulk assignment partly failed (see --report).
 #[derive(Debug, Parser)]
-#[command(name = "nylas-workspaces", version, about, long_about = None)]
+#[command(name = "nylas-workspaces", version)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOptions,
@@ -23,6 +23,7 @@ pub struct Cli {
 
 /// Where to connect and how to print; shared by every subcommand.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalOptions {
     /// The Nylas API key. Prefer the environment variable: a flag can end up in shell history.
     #[arg(
@@ -39,7 +40,13 @@ pub struct GlobalOptions {
     pub region: RegionArg,
 
     /// A different API host: a proxy, or the emulator (`nylas-workspaces emulator`).
-    #[arg(long, env = "NYLAS_API_URI", global = true, value_name = "URL")]
+    #[arg(
+        long,
+        env = "NYLAS_API_URI",
+        hide_env_values = true,
+        global = true,
+        value_name = "URL"
+    )]
     pub api_uri: Option<String>,
 
     /// Print machine-readable JSON on stdout instead of tables and sentences.

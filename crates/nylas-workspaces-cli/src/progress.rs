@@ -71,9 +71,9 @@ impl ProgressDisplay {
         let bar = self.bar.clone();
         Some(move |p: Progress| match &bar {
             Some(bar) => {
+                bar.set_message(format!("chunk {}/{}", p.chunks_done, p.chunks_total));
                 bar.set_length(p.grants_total as u64);
                 bar.set_position(p.grants_done as u64);
-                bar.set_message(format!("chunk {}/{}", p.chunks_done, p.chunks_total));
             }
             None => println!("{}", chunk_line(p)),
         })

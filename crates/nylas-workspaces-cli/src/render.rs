@@ -4,7 +4,7 @@
 //! Errors come from the client crate, whose messages never contain the API key; nothing here
 //! has access to the key either.
 
-use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
+use comfy_table::{Table, presets::NOTHING};
 use nylas_workspaces::{AutoGroupJob, Error, Workspace};
 use serde_json::{Value, json};
 
@@ -17,7 +17,8 @@ pub fn workspace_table(workspaces: &[Workspace]) -> String {
         return "no workspaces\n".to_owned();
     }
     let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY);
+    // Borderless, like `kubectl get`: easy to read, to grep and to paste.
+    table.load_style(NOTHING);
     table.set_header([
         "WORKSPACE ID",
         "NAME",
@@ -41,7 +42,10 @@ pub fn workspace_table(workspaces: &[Workspace]) -> String {
             ws.rule_ids.len().to_string(),
         ]);
     }
-    format!("{table}\n")
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
+    format!("{}\n", table.trim_fmt())
 }
 
 /// One workspace, field by field.
@@ -241,6 +245,11 @@ mod tests {
         );
         assert!(text.contains("WORKSPACE ID"), "{text}");
         assert_eq!(workspace_table(&[]), "no workspaces\n");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("WORKSPACE ID  "), "{text}");
+        assert!(lines[1].starts_with("ws-d  "), "{text}");
+        assert!(lines.iter().all(|l| l == &l.trim_end()), "{text:?}");
     }
 
     #[test]

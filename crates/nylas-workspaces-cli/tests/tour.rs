@@ -33,9 +33,14 @@ fn the_tour_runs_to_completion() {
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     // Scratch files are shown by name, as a reader would type them.
     assert!(
-        run.stdout.contains("assign --retry-from night-shift-report.json"),
+        run.stdout
+            .contains("assign --retry-from night-shift-report.json"),
         "{}",
         run.stdout
     );
-    assert!(!run.stdout.contains("nylas-workspaces-tour-"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("nylas-workspaces-tour-"),
+        "{}",
+        run.stdout
+    );
 }
