@@ -80,6 +80,8 @@
 
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+pub mod bench_support;
 mod bulk;
 mod client;
 mod config;
