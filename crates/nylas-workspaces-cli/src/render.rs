@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::failure::Failure;
 use crate::report::{Report, Status};
+use crate::timestamp::format_unix;
 
 /// A table of workspaces, default first as Nylas lists it.
 pub fn workspace_table(workspaces: &[Workspace]) -> String {
@@ -66,10 +67,10 @@ pub fn workspace_detail(ws: &Workspace) -> String {
     line("rule_ids", &rules);
     line("application_id", &ws.application_id);
     if let Some(created) = ws.created_at {
-        line("created_at", &created.to_string());
+        line("created_at", &format_unix(created));
     }
     if let Some(updated) = ws.updated_at {
-        line("updated_at", &updated.to_string());
+        line("updated_at", &format_unix(updated));
     }
     out
 }
@@ -258,6 +259,10 @@ mod tests {
         assert!(text.contains("domain         -\n"), "{text}");
         assert!(text.contains("rule_ids       r1, r2\n"), "{text}");
         assert!(text.contains("default        yes\n"), "{text}");
+        assert!(
+            text.contains("created_at     1970-01-01T00:00:10Z\n"),
+            "{text}"
+        );
     }
 
     #[test]

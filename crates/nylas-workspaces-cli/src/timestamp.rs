@@ -1,4 +1,5 @@
-//! `--after` values: an RFC 3339 time or plain Unix seconds, turned into Unix seconds.
+//! `--after` values: an RFC 3339 time or plain Unix seconds, turned into Unix seconds; and
+//! the reverse, for showing `created_at` / `updated_at` to people.
 //!
 //! The API wants whole Unix seconds; people think in dates. A small parser here avoids pulling
 //! a date library into the CLI for one flag. Whether the time is acceptable (not before 1970)
@@ -98,6 +99,38 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// Unix seconds as an RFC 3339 UTC time (`2024-09-02T00:00:00Z`).
+pub fn format_unix(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let of_day = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        of_day / 3_600,
+        of_day % 3_600 / 60,
+        of_day % 60
+    )
+}
+
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +149,24 @@ mod tests {
         assert_eq!(parse_after("2024-09-01T19:00:00-05:00"), Ok(1_725_235_200));
         assert_eq!(parse_after("2000-02-29T12:30:15Z"), Ok(951_827_415));
         assert_eq!(parse_after("1969-12-31T23:59:59Z"), Ok(-1));
+    }
+
+    #[test]
+    fn formatting_inverts_parsing() {
+        assert_eq!(format_unix(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_unix(1_725_235_200), "2024-09-02T00:00:00Z");
+        assert_eq!(format_unix(951_827_415), "2000-02-29T12:30:15Z");
+        assert_eq!(format_unix(-1), "1969-12-31T23:59:59Z");
+        for seconds in [
+            -86_401,
+            59,
+            86_399,
+            1_000_000_000,
+            4_102_444_800,
+            1_795_512_129,
+        ] {
+            assert_eq!(parse_after(&format_unix(seconds)), Ok(seconds), "{seconds}");
+        }
     }
 
     #[test]

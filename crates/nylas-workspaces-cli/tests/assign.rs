@@ -355,3 +355,40 @@ fn retry_from_refuses_foreign_files_and_other_workspaces() {
         .expect_code(2);
     assert!(run.stderr.contains("other"), "{}", run.stderr);
 }
+
+#[test]
+fn answers_lost_after_the_change_are_retried_safely() {
+    let env = Env::new();
+    let ws = env.create(&["--name", "Team"]);
+    let ids = seed_grants(&env, "lost", 900);
+    let file = env.file("ids.txt", ids.join("\n").as_bytes());
+    // The first request is carried out but its answer never arrives: the CLI must count
+    // those ids as failed, and re-sending them must do no harm.
+    env.emulator
+        .fail_next_after_handling(Operation::ManualAssign, 1, Fault::ConnectionReset);
+    env.run(&[
+        "assign",
+        &ws,
+        "--grants-file",
+        &file,
+        "--report",
+        "r.json",
+        "--max-retries",
+        "0",
+        "--concurrency",
+        "1",
+    ])
+    .expect_code(3);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.dir.join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["failed"], 500);
+    assert_eq!(report["summary"]["assigned"], 400);
+    let retried = env
+        .run_json(&["assign", "--retry-from", "r.json"])
+        .expect_code(0)
+        .json();
+    assert_eq!(retried["summary"]["assigned"], 500);
+    for id in &ids {
+        assert_eq!(env.emulator.grant_workspace(id), Some(ws.clone()), "{id}");
+    }
+}
