@@ -1973,7 +1973,7 @@ Sends a `POST` request to `/v3/workspaces/auto-group`
 
 Arguments:
 - `idempotency_key`: A value unique to one logical request. Sending the same key again (a retry) lets Nylas answer without performing the action twice.
-- `body`: Filters that narrow the grants the job considers; `{}` considers all of them.
+- `body`: Filters that narrow the grants the job considers. The body may be left out; `{}` and no body both consider every grant.
 ```ignore
 let response = client.autogroup_workspace()
     .idempotency_key(idempotency_key)
@@ -2093,6 +2093,13 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -2696,6 +2703,13 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -59,9 +59,9 @@ fn lines(report: &Report) -> Vec<String> {
 /// project keeps on purpose.
 const SLICE_DIFFERENCES: &[&str] = &[
     "autogroup-workspace | parameter header idempotency-key | - | - | only ours",
-    "autogroup-workspace | request body | - | required | ours true, upstream false",
     "autogroup-workspace | request body | after_created_at | format | ours \"int64\", upstream -",
     "autogroup-workspace | request body | after_created_at | type | ours \"integer\", upstream \"number\"",
+    "autogroup-workspace | response 400 | - | - | only ours",
     "autogroup-workspace | response 429 | - | - | only ours",
     "autogroup-workspace | response 5XX | - | - | only ours",
     "create-workspace | parameter header idempotency-key | - | - | only ours",
@@ -81,6 +81,7 @@ const SLICE_DIFFERENCES: &[&str] = &[
     "get-all-workspaces | response 200 | data[].policy_id | nullable | ours true, upstream false",
     "get-all-workspaces | response 200 | data[].rule_ids | nullable | ours true, upstream false",
     "get-all-workspaces | response 200 | next_cursor | - | only ours",
+    "get-all-workspaces | response 400 | - | - | only ours",
     "get-all-workspaces | response 429 | - | - | only ours",
     "get-all-workspaces | response 5XX | - | - | only ours",
     "get-workspace | response 200 | data.domain | nullable | ours true, upstream false",
