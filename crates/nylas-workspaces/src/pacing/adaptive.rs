@@ -69,18 +69,22 @@ impl CubicRate {
     /// actually used (or the configured rate), so an idle client does not drift to a rate it
     /// never tested.
     pub(crate) fn on_success(&mut self, now: Duration) -> f64 {
-        let t = now.as_secs_f64() - self.cut_at - self.recovery;
+        // Before the curve restarts (during a server-requested pause) it stays at the cut rate.
+        let t = (now.as_secs_f64() - self.cut_at).max(0.0) - self.recovery;
         let curve = SCALE * t * t * t + self.plateau;
         let ceiling = (2.0 * self.measured.rate()).max(self.configured);
         self.rate = curve.min(ceiling).clamp(MIN_RATE, MAX_RATE);
         self.rate
     }
 
-    /// A 429: the current rate was too fast. Cut it and restart the curve from here.
-    pub(crate) fn on_throttle(&mut self, now: Duration) -> f64 {
+    /// A 429: the current rate was too fast. Cut it, and restart the curve at `resume_at`
+    /// (the end of the pause the server asked for, or now). Were the curve to start at once,
+    /// it would climb back during the pause, and the first burst after it would meet the
+    /// server at nearly the rate that was just refused.
+    pub(crate) fn on_throttle(&mut self, resume_at: Duration) -> f64 {
         self.plateau = self.rate;
         self.recovery = recovery_secs(self.plateau);
-        self.cut_at = now.as_secs_f64();
+        self.cut_at = resume_at.as_secs_f64();
         self.rate = (self.plateau * BETA).clamp(MIN_RATE, MAX_RATE);
         self.rate
     }
@@ -143,6 +147,19 @@ mod tests {
         assert!((cubic.on_success(secs(2.0 + back)) - 100.0).abs() < 1e-9);
         let later = cubic.on_success(secs(2.0 + back + 1.0));
         assert!(later > 100.0 && later < 101.0, "{later}");
+    }
+
+    #[test]
+    fn the_curve_waits_for_the_end_of_a_pause() {
+        let mut cubic = CubicRate::new(50.0, secs(0.0));
+        for i in 0..100 {
+            cubic.on_send(secs(f64::from(i) * 0.02));
+        }
+        // Refused at t = 2 with a 1 s pause: the curve restarts at t = 3.
+        assert_eq!(cubic.on_throttle(secs(3.0)), 35.0);
+        assert_eq!(cubic.on_success(secs(2.5)), 35.0);
+        assert_eq!(cubic.on_success(secs(3.0)), 35.0);
+        assert!(cubic.on_success(secs(4.0)) > 35.0);
     }
 
     #[test]

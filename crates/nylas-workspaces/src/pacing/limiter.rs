@@ -270,10 +270,11 @@ impl RateLimiter {
         if let Some(wait) = retry_after.filter(|w| *w <= max_pause) {
             state.paused_until = state.paused_until.max(now + wait);
         }
+        let resume_at = state.paused_until.max(now);
         if permit.epoch == state.epoch
             && let Some(cubic) = &mut state.cubic
         {
-            let rate = cubic.on_throttle(now);
+            let rate = cubic.on_throttle(resume_at);
             state.bucket.reconfigure(rate, capacity(&limit, rate), now);
             state.epoch += 1;
             state.stats.rate_cuts += 1;
