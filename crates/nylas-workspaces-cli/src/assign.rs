@@ -8,7 +8,7 @@
 //! failed ids would otherwise be lost with the terminal scrollback.
 
 use std::collections::HashSet;
-use std::fs::File;
+use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -107,13 +107,23 @@ pub async fn execute(
     concurrency: Option<usize>,
     report_path: Option<&Path>,
 ) -> Result<(), Failure> {
-    // Open the report file before sending anything: an unwritable path is a usage error
-    // discovered now, not after thousands of grants have moved.
-    if let Some(path) = report_path {
-        File::create(path).map_err(|e| {
-            Failure::Usage(format!("cannot write the report {}: {e}", path.display()))
-        })?;
-    }
+    // Check the report path before sending anything: an unwritable path is a usage error
+    // found now, not after thousands of grants have moved. Opening for append changes nothing
+    // in an existing file (it may be the very report being retried from).
+    let created_report = match report_path {
+        Some(path) => {
+            let existed = path.exists();
+            OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(path)
+                .map_err(|e| {
+                    Failure::Usage(format!("cannot write the report {}: {e}", path.display()))
+                })?;
+            (!existed).then_some(path)
+        }
+        None => None,
+    };
     let total = plan.request.assign_ids().len() + plan.request.remove_ids().len();
     let display = ProgressDisplay::new(session.progress, total);
     let mut options = ManualAssignOptions::new();
@@ -153,7 +163,13 @@ pub async fn execute(
                 report_path: written.ok().map(|()| path),
             })
         }
-        Err(other) => Err(other.into()),
+        Err(other) => {
+            // Nothing to report: do not leave behind an empty file this run created.
+            if let Some(path) = created_report {
+                let _ = std::fs::remove_file(path);
+            }
+            Err(other.into())
+        }
     }
 }
 

@@ -46,16 +46,22 @@ pub struct Report {
 /// Counts per final state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Summary {
+    /// Confirmed moved in.
     pub assigned: usize,
+    /// Confirmed moved out.
     pub removed: usize,
+    /// Sent, but not reported as changed.
     pub unmatched: usize,
+    /// In a failed request.
     pub failed: usize,
+    /// Never sent.
     pub not_sent: usize,
 }
 
 /// One grant id's fate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantEntry {
+    /// The grant.
     pub grant_id: String,
     /// `assign` or `remove`: what was asked.
     pub action: Action,
@@ -79,7 +85,9 @@ pub struct GrantEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
+    /// Into the workspace.
     Assign,
+    /// Out of the workspace.
     Remove,
 }
 

@@ -392,3 +392,23 @@ fn answers_lost_after_the_change_are_retried_safely() {
         assert_eq!(env.emulator.grant_workspace(id), Some(ws.clone()), "{id}");
     }
 }
+
+#[test]
+fn a_refused_retry_leaves_the_report_it_came_from_intact() {
+    let env = Env::new();
+    let acme = env.create(&["--name", "Acme", "--domain", "acme.com", "--auto-group"]);
+    let report = format!(
+        r#"{{"version":1,"workspace_id":"{acme}","complete":false,
+            "summary":{{"assigned":0,"removed":0,"unmatched":0,"failed":1,"not_sent":0}},
+            "request_ids":[],"grants":[{{"grant_id":"g","action":"assign","status":"failed"}}]}}"#
+    );
+    let path = env.file("r.json", report.as_bytes());
+    // The target auto-groups, so the crate refuses; the report must survive for later.
+    env.run(&["assign", "--retry-from", &path, "--report", &path])
+        .expect_code(2);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), report);
+    // A report file this run would have created is not left behind empty.
+    env.run(&["assign", &acme, "--grant", "g", "--report", "new.json"])
+        .expect_code(2);
+    assert!(!env.dir.join("new.json").exists());
+}

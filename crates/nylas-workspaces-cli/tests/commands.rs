@@ -192,6 +192,15 @@ fn refused_requests_exit_2_and_send_nothing() {
     assert_eq!(run.json()["error"]["rule"], "timestamp_before_epoch");
     assert_eq!(env.emulator.calls(Operation::CreateWorkspace), 0);
     assert_eq!(env.emulator.calls(Operation::AutoGroup), 0);
+
+    // A workspace created without a domain can never auto-group; the CLI looks it up first so
+    // the crate can say so without sending the change.
+    let team = env.create(&["--name", "Team"]);
+    let run = env
+        .run_json(&["update", &team, "--auto-group", "true"])
+        .expect_code(2);
+    assert_eq!(run.json()["error"]["rule"], "auto_group_requires_domain");
+    assert_eq!(env.emulator.calls(Operation::UpdateWorkspace), 0);
 }
 
 #[test]
