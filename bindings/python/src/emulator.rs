@@ -11,6 +11,15 @@ fn emulator_err(e: nylas_workspaces_emulator::EmulatorError) -> PyErr {
     PyRuntimeError::new_err(e.to_string())
 }
 
+/// Seconds from Python as a `Duration`, refusing negative, NaN and infinite values.
+fn seconds(name: &str, value: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(value).map_err(|_| {
+        PyValueError::new_err(format!(
+            "{name} must be a finite, non-negative number of seconds, not {value}"
+        ))
+    })
+}
+
 fn from_name<T: serde::de::DeserializeOwned>(kind: &str, name: &str) -> PyResult<T> {
     serde_json::from_value(serde_json::Value::String(name.to_owned()))
         .map_err(|_| PyValueError::new_err(format!("unknown {kind} {name:?}")))
@@ -44,7 +53,7 @@ impl EmulatorServer {
         let mut config = EmulatorConfig::new()
             .api_key(api_key)
             .default_workspace(default_workspace)
-            .latency(Duration::from_secs_f64(latency.max(0.0)));
+            .latency(seconds("latency", latency)?);
         if let Some(path) = seed_file {
             config = config.seed_file(path);
         }
@@ -114,9 +123,8 @@ impl EmulatorServer {
             .calls(from_name::<Operation>("operation", operation)?))
     }
 
-    fn set_latency(&self, seconds: f64) -> PyResult<()> {
-        self.running()?
-            .set_latency(Duration::from_secs_f64(seconds.max(0.0)));
+    fn set_latency(&self, secs: f64) -> PyResult<()> {
+        self.running()?.set_latency(seconds("latency", secs)?);
         Ok(())
     }
 
@@ -127,9 +135,8 @@ impl EmulatorServer {
         Ok(())
     }
 
-    fn advance_clock(&self, seconds: f64) -> PyResult<()> {
-        self.running()?
-            .advance_clock(Duration::from_secs_f64(seconds.max(0.0)));
+    fn advance_clock(&self, secs: f64) -> PyResult<()> {
+        self.running()?.advance_clock(seconds("seconds", secs)?);
         Ok(())
     }
 

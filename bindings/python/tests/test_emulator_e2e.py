@@ -137,3 +137,12 @@ def test_async_client_against_the_emulator(emu: Emulator) -> None:
         assert info.value.retry_after is not None
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("bad", [-1.0, float("inf"), float("nan")])
+def test_emulator_refuses_impossible_latency(bad: float) -> None:
+    with pytest.raises(ValueError, match="latency"):
+        Emulator(latency=bad)
+    with Emulator() as emu:
+        with pytest.raises(ValueError, match="latency"):
+            emu.set_latency(bad)
