@@ -49,6 +49,8 @@ pub async fn run() -> Result<(), Failure> {
 
 struct Tour {
     emulator: Emulator,
+    /// Reaches the embedded emulator directly, never through a proxy.
+    http: reqwest::Client,
     session: Session,
     dir: PathBuf,
 }
@@ -79,10 +81,14 @@ impl Tour {
             emulator.add_rule_with_id(rule).map_err(seed_error)?;
         }
         // No automatic retries: the failure step is meant to show a failure. (By default the
-        // client retries 429 and 5xx answers twice by itself.)
+        // client retries 429 and 5xx answers twice by itself.) No proxy either: the emulator
+        // is in this process, and an HTTP_PROXY set for the outside world must not get in
+        // the way of a tour that promises to need no network.
+        let http = local_http()?;
         let client = Client::builder()
             .api_key(emulator.api_key())
             .base_url(emulator.url())
+            .http_client(http.clone())
             .max_retries(0)
             .build()?;
         let dir =
@@ -91,6 +97,7 @@ impl Tour {
             .map_err(|e| Failure::Local(format!("cannot create {}: {e}", dir.display())))?;
         Ok(Self {
             emulator,
+            http,
             session: Session {
                 client,
                 json: false,
@@ -335,7 +342,8 @@ impl Tour {
         println!(
             "\n$ curl -X PATCH \"$NYLAS_API_URI/v3/workspaces/{workspace_id}\" -d '{{\"domain\": \"acme.org\"}}'"
         );
-        let response = reqwest::Client::new()
+        let response = self
+            .http
             .patch(format!(
                 "{}/v3/workspaces/{workspace_id}",
                 self.emulator.url()
@@ -420,6 +428,13 @@ impl Tour {
             shown
         }
     }
+}
+
+fn local_http() -> Result<reqwest::Client, Failure> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .map_err(|e| Failure::Local(format!("cannot build an HTTP client: {e}")))
 }
 
 fn contractor(n: usize) -> String {

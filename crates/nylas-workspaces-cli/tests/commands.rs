@@ -347,3 +347,33 @@ fn a_long_rate_limit_wait_is_reported_not_waited_out() {
     let text = env.run(&["auto-group"]).expect_code(1);
     assert!(text.stderr.contains("retry after"), "{}", text.stderr);
 }
+
+#[test]
+fn a_proxy_meant_for_the_outside_world_does_not_block_a_local_emulator() {
+    let env = Env::new();
+    let run = run(env
+        .cli()
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("http_proxy", "http://127.0.0.1:9")
+        .env("ALL_PROXY", "http://127.0.0.1:9")
+        .args(["list", "--json", "--max-retries", "0"]))
+    .expect_code(0);
+    assert_eq!(run.json().as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn connection_failures_name_their_cause() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let run = run(bare_cli()
+        .env("NYLAS_API_KEY", CANARY_KEY)
+        .env("NYLAS_API_URI", format!("http://127.0.0.1:{port}"))
+        .args(["list", "--max-retries", "0"]))
+    .expect_code(1);
+    assert!(run.stderr.contains("could not connect"), "{}", run.stderr);
+    assert!(run.stderr.contains("  cause: "), "{}", run.stderr);
+    run.assert_no_key();
+}
