@@ -18,6 +18,7 @@ fn configure(
     api_uri: Option<String>,
     timeout: f64,
     max_retries: u32,
+    rate_limit: Option<nylas_workspaces::RateLimit>,
 ) -> PyResult<nylas_workspaces::Client> {
     if !(timeout.is_finite() && timeout > 0.0) {
         return Err(PyValueError::new_err(
@@ -43,9 +44,79 @@ fn configure(
     if let Some(uri) = api_uri.or_else(|| env("NYLAS_API_URI")) {
         builder = builder.base_url(uri);
     }
+    if let Some(limit) = rate_limit {
+        builder = builder.rate_limit(limit);
+    }
     builder
         .build()
         .map_err(|e| Python::attach(|py| errors::to_py_err(py, e)))
+}
+
+/// `rate_limit=`: `None` (no client-wide pacing), a number of requests per second (fixed
+/// rate, burst of one second's worth), or a dict `{"rate": .., "burst": .., "adaptive": ..}`
+/// with `rate` required. Only the shape is checked here; the crate judges the values.
+fn rate_limit(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<nylas_workspaces::RateLimit>> {
+    use nylas_workspaces::RateLimit;
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    let number = |v: &Bound<'_, PyAny>, what: &str| -> PyResult<f64> {
+        if v.is_instance_of::<pyo3::types::PyBool>() {
+            return Err(PyTypeError::new_err(format!(
+                "{what} must be a number, not a bool"
+            )));
+        }
+        v.extract::<f64>()
+            .map_err(|_| PyTypeError::new_err(format!("{what} must be a number")))
+    };
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut rate = None;
+        let mut burst = None;
+        let mut adaptive = false;
+        for (key, item) in dict.iter() {
+            let key: String = key
+                .extract()
+                .map_err(|_| PyTypeError::new_err("rate_limit keys must be strings"))?;
+            match key.as_str() {
+                "rate" => rate = Some(number(&item, "rate_limit['rate']")?),
+                "burst" if item.is_none() => {}
+                "burst" => {
+                    if item.is_instance_of::<pyo3::types::PyBool>() {
+                        return Err(PyTypeError::new_err("rate_limit['burst'] must be an int"));
+                    }
+                    let value: i64 = item
+                        .extract()
+                        .map_err(|_| PyTypeError::new_err("rate_limit['burst'] must be an int"))?;
+                    burst = Some(u32::try_from(value).map_err(|_| {
+                        PyValueError::new_err(format!(
+                            "rate_limit['burst'] must be between 1 and {}, not {value}",
+                            u32::MAX
+                        ))
+                    })?);
+                }
+                "adaptive" => {
+                    adaptive = item.extract::<bool>().map_err(|_| {
+                        PyTypeError::new_err("rate_limit['adaptive'] must be a bool")
+                    })?;
+                }
+                other => {
+                    return Err(PyValueError::new_err(format!(
+                        "rate_limit has no key {other:?} (expected rate, burst, adaptive)"
+                    )));
+                }
+            }
+        }
+        let rate = rate.ok_or_else(|| PyValueError::new_err("rate_limit needs a 'rate'"))?;
+        let mut limit = RateLimit::new(rate).with_adaptive(adaptive);
+        if let Some(burst) = burst {
+            limit = limit.burst(burst);
+        }
+        return Ok(Some(limit));
+    }
+    Ok(Some(RateLimit::new(number(
+        value,
+        "rate_limit (None, requests per second, or a dict)",
+    )?)))
 }
 
 fn py_err(e: nylas_workspaces::Error) -> PyErr {
@@ -333,7 +404,7 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (api_key=None, *, region="us", api_uri=None, timeout=90.0, max_retries=2))]
+    #[pyo3(signature = (api_key=None, *, region="us", api_uri=None, timeout=90.0, max_retries=2, rate_limit=None))]
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
@@ -341,8 +412,10 @@ impl Client {
         api_uri: Option<String>,
         timeout: f64,
         max_retries: u32,
+        rate_limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let client = configure(api_key, region, api_uri, timeout, max_retries)?;
+        let limit = self::rate_limit(rate_limit)?;
+        let client = configure(api_key, region, api_uri, timeout, max_retries, limit)?;
         Ok(Self {
             base_url: client.base_url().to_string(),
             workspaces: Py::new(py, Workspaces { client })?,
@@ -378,7 +451,7 @@ pub struct AsyncClient {
 #[pymethods]
 impl AsyncClient {
     #[new]
-    #[pyo3(signature = (api_key=None, *, region="us", api_uri=None, timeout=90.0, max_retries=2))]
+    #[pyo3(signature = (api_key=None, *, region="us", api_uri=None, timeout=90.0, max_retries=2, rate_limit=None))]
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
@@ -386,8 +459,10 @@ impl AsyncClient {
         api_uri: Option<String>,
         timeout: f64,
         max_retries: u32,
+        rate_limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let client = configure(api_key, region, api_uri, timeout, max_retries)?;
+        let limit = self::rate_limit(rate_limit)?;
+        let client = configure(api_key, region, api_uri, timeout, max_retries, limit)?;
         Ok(Self {
             base_url: client.base_url().to_string(),
             workspaces: Py::new(py, AsyncWorkspaces { client })?,
