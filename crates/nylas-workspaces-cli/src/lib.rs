@@ -5,6 +5,19 @@
 //! maps failures onto exit codes. The `tour` subcommand walks through the whole lifecycle on an
 //! embedded emulator, with no key and no network.
 //!
+//! # Contract for scripts
+//!
+//! Exit codes: 0 success; 1 API or network error (status and request id printed); 2 usage
+//! error or a request refused by a documented API rule, nothing sent; 3 bulk assignment went
+//! through in part (the report says which ids did not).
+//!
+//! With `--json`, stdout holds exactly one JSON document: `list` an array of workspaces; `get`,
+//! `create` and `update` a workspace; `delete` `{workspace_id, deleted, request_id}`;
+//! `auto-group` `{job_id, message, request_id}`; `assign` the report (see [`report`]), also on
+//! exit code 3; any other failure `{"error": {kind, message, rule, status, request_id,
+//! retryable, retry_after_secs, nothing_sent}}`. Without `--json`, results go to stdout and
+//! errors to stderr. The API key is never printed.
+//!
 //! Modules, one job each: [`cli`] (argument shapes), [`connect`] (client from flags),
 //! [`commands`] and [`assign`] (what each subcommand does), [`ids_file`] (grant-id files),
 //! [`report`] (the assign report), [`render`] (all output text), [`progress`] (the bar),
