@@ -1,0 +1,237 @@
+# Type stubs of the native module; checked against it by `python -m mypy.stubtest`.
+import datetime
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from typing import Any, Awaitable, Literal, Optional, Union, final
+
+
+from ._sentinel import NotGiven
+
+__all__ = [
+    "AsyncClient",
+    "AsyncWorkspaces",
+    "AutoGroupJob",
+    "Client",
+    "ManualAssignResult",
+    "Workspace",
+    "Workspaces",
+    "__version__",
+    "_EmulatorServer",
+]
+
+__version__: str
+
+_Ids = Iterable[str]
+_When = Union[int, datetime.datetime]
+# None, requests per second, or {"rate": float, "burst": int, "adaptive": bool} ("rate" required).
+_RateLimit = Union[None, float, Mapping[str, Union[float, int, bool]]]
+
+@final
+class Workspace:
+    @property
+    def workspace_id(self) -> str: ...
+    @property
+    def application_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def domain(self) -> Optional[str]: ...
+    @property
+    def auto_group(self) -> bool: ...
+    @property
+    def default(self) -> bool: ...
+    @property
+    def policy_id(self) -> Optional[str]: ...
+    @property
+    def rule_ids(self) -> list[str]: ...
+    @property
+    def created_at(self) -> Optional[int]: ...
+    @property
+    def updated_at(self) -> Optional[int]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class AutoGroupJob:
+    @property
+    def job_id(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def request_id(self) -> Optional[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class ManualAssignResult:
+    @property
+    def workspace_id(self) -> str: ...
+    @property
+    def grants_assigned(self) -> list[str]: ...
+    @property
+    def grants_removed(self) -> list[str]: ...
+    @property
+    def unmatched(self) -> list[str]: ...
+    @property
+    def request_ids(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class Workspaces:
+    def list(self) -> list[Workspace]: ...
+    def get(self, workspace_id: str) -> Workspace: ...
+    def default(self) -> Optional[Workspace]: ...
+    def create(
+        self,
+        name: str,
+        *,
+        domain: Optional[str] = None,
+        auto_group: Optional[bool] = None,
+        policy_id: Optional[str] = None,
+        rule_ids: Optional[_Ids] = None,
+    ) -> Workspace: ...
+    def update(
+        self,
+        workspace_id: str,
+        *,
+        name: Union[str, NotGiven] = ...,
+        auto_group: Union[bool, NotGiven] = ...,
+        policy_id: Union[str, None, NotGiven] = ...,
+        rule_ids: Union[_Ids, None, NotGiven] = ...,
+    ) -> Workspace: ...
+    def delete(self, workspace_id: str) -> str: ...
+    def auto_group(
+        self,
+        *,
+        after_created_at: Optional[_When] = None,
+        invalid_also: Optional[bool] = None,
+        specific_domain: Optional[str] = None,
+    ) -> AutoGroupJob: ...
+    def manual_assign(
+        self,
+        workspace_id: str,
+        *,
+        assign_grants: Optional[_Ids] = None,
+        remove_grants: Optional[_Ids] = None,
+        concurrency: Optional[int] = None,
+    ) -> ManualAssignResult: ...
+
+@final
+class AsyncWorkspaces:
+    def list(self) -> Awaitable[list[Workspace]]: ...
+    def get(self, workspace_id: str) -> Awaitable[Workspace]: ...
+    def default(self) -> Awaitable[Optional[Workspace]]: ...
+    def create(
+        self,
+        name: str,
+        *,
+        domain: Optional[str] = None,
+        auto_group: Optional[bool] = None,
+        policy_id: Optional[str] = None,
+        rule_ids: Optional[_Ids] = None,
+    ) -> Awaitable[Workspace]: ...
+    def update(
+        self,
+        workspace_id: str,
+        *,
+        name: Union[str, NotGiven] = ...,
+        auto_group: Union[bool, NotGiven] = ...,
+        policy_id: Union[str, None, NotGiven] = ...,
+        rule_ids: Union[_Ids, None, NotGiven] = ...,
+    ) -> Awaitable[Workspace]: ...
+    def delete(self, workspace_id: str) -> Awaitable[str]: ...
+    def auto_group(
+        self,
+        *,
+        after_created_at: Optional[_When] = None,
+        invalid_also: Optional[bool] = None,
+        specific_domain: Optional[str] = None,
+    ) -> Awaitable[AutoGroupJob]: ...
+    def manual_assign(
+        self,
+        workspace_id: str,
+        *,
+        assign_grants: Optional[_Ids] = None,
+        remove_grants: Optional[_Ids] = None,
+        concurrency: Optional[int] = None,
+    ) -> Awaitable[ManualAssignResult]: ...
+
+@final
+class Client:
+    def __new__(
+        cls,
+        api_key: Optional[str] = None,
+        *,
+        region: Literal["us", "eu"] = "us",
+        api_uri: Optional[str] = None,
+        timeout: float = 90.0,
+        max_retries: int = 2,
+        rate_limit: _RateLimit = None,
+    ) -> Client: ...
+    @property
+    def workspaces(self) -> Workspaces: ...
+    def __enter__(self) -> Client: ...
+    def __exit__(
+        self,
+        *_exc: Union[type[BaseException], BaseException, TracebackType, None],
+    ) -> bool: ...
+    def close(self) -> None: ...
+
+@final
+class AsyncClient:
+    def __new__(
+        cls,
+        api_key: Optional[str] = None,
+        *,
+        region: Literal["us", "eu"] = "us",
+        api_uri: Optional[str] = None,
+        timeout: float = 90.0,
+        max_retries: int = 2,
+        rate_limit: _RateLimit = None,
+    ) -> AsyncClient: ...
+    @property
+    def workspaces(self) -> AsyncWorkspaces: ...
+    def __aenter__(self) -> Awaitable[AsyncClient]: ...
+    def __aexit__(
+        self,
+        *_exc: Union[type[BaseException], BaseException, TracebackType, None],
+    ) -> Awaitable[bool]: ...
+    def close(self) -> Awaitable[None]: ...
+
+@final
+class _EmulatorServer:
+    def __new__(
+        cls,
+        *,
+        api_key: str,
+        default_workspace: bool,
+        latency: float = 0.0,
+        seed_file: Optional[str] = None,
+    ) -> _EmulatorServer: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def api_key(self) -> str: ...
+    def add_grant(
+        self,
+        email: str,
+        *,
+        valid: bool = True,
+        created_at: Optional[int] = None,
+        workspace_id: Optional[str] = None,
+        grant_id: Optional[str] = None,
+    ) -> str: ...
+    def grant_workspace(self, grant_id: str) -> Optional[str]: ...
+    def grants_in(self, workspace_id: str) -> list[str]: ...
+    def default_workspace_id(self) -> Optional[str]: ...
+    def add_policy(self) -> str: ...
+    def add_rule(self) -> str: ...
+    def calls(self, operation: str) -> int: ...
+    def set_latency(self, secs: float) -> None: ...
+    def fail_next(self, operation: str, count: int, fault: str) -> None: ...
+    def advance_clock(self, secs: float) -> None: ...
+    def close(self) -> None: ...
