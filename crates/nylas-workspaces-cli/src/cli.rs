@@ -173,7 +173,8 @@ pub struct AssignArgs {
     /// A grant to move in; repeat for several.
     #[arg(long = "grant", value_name = "GRANT_ID")]
     pub grants: Vec<String>,
-    /// A file of grant ids to move in: one per line, or CSV with a grant_id column.
+    /// A file of grant ids to move in: one per line, or CSV with a grant_id column; `-` reads
+    /// standard input.
     #[arg(long, value_name = "FILE")]
     pub grants_file: Vec<PathBuf>,
     /// A grant to take out; repeat for several.

@@ -48,10 +48,21 @@ impl fmt::Display for IdsFileError {
 
 impl std::error::Error for IdsFileError {}
 
-/// Reads and parses a file of grant ids.
+/// Reads and parses a file of grant ids; `-` reads standard input, so ids can be piped in.
 pub fn read(path: &Path) -> Result<GrantIds, IdsFileError> {
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| IdsFileError {
+    let from_stdin = path == Path::new("-");
+    let shown = if from_stdin {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let bytes = if from_stdin {
+        let mut buffer = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer).map(|_| buffer)
+    } else {
+        std::fs::read(path)
+    };
+    let bytes = bytes.map_err(|e| IdsFileError {
         path: shown.clone(),
         line: None,
         reason: format!("cannot read it: {e}"),

@@ -412,3 +412,21 @@ fn a_refused_retry_leaves_the_report_it_came_from_intact() {
         .expect_code(2);
     assert!(!env.dir.join("new.json").exists());
 }
+
+#[test]
+fn ids_can_be_piped_in() {
+    let env = Env::new();
+    let ws = env.create(&["--name", "Team"]);
+    let ids = seed_grants(&env, "s", 3);
+    let run = common::run(
+        env.cli()
+            .args(["assign", &ws, "--grants-file", "-", "--json"])
+            .write_stdin(format!("{}\n{}\n", ids[0], ids[2])),
+    )
+    .expect_code(0);
+    assert_eq!(run.json()["summary"]["assigned"], 2);
+    assert_eq!(
+        env.emulator.grants_in(&ws),
+        [ids[0].clone(), ids[2].clone()]
+    );
+}
