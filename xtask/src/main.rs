@@ -6,7 +6,10 @@
 //!   validation, installing the Python tools it needs into `.venv`.
 //! * `upstream-diff PATH [--json]`: what differs between Nylas's published OpenAPI document
 //!   and `openapi/workspaces.json` for the Workspaces operations (see [`upstream_diff`]).
+//! * `bench`: side-by-side benchmarks against the alternatives, written to `bench/REPORT.md`
+//!   (see [`bench`]); never part of `test`.
 
+mod bench;
 mod generate;
 mod paths;
 mod python;
@@ -28,6 +31,10 @@ tasks:
   schemathesis       only the schemathesis run against the standalone emulator
   wheel              build the release manylinux2014 abi3 wheel into target/wheels (maturin
                      --zig) and check that it installs and imports in a fresh venv
+  bench [--quick] [--skip-build-cost] [--skip-micro] [--pacing-json FILE] [--out DIR]
+                     benchmark against the official Nylas SDK, httpx, requests and raw
+                     reqwest on a loopback emulator; writes bench/REPORT.md and
+                     bench/report.json (--quick: tiny counts, into target/bench/quick)
   upstream-diff PATH [--json] [--ours FILE] [--accepted FILE]
                      compare the Workspaces operations of Nylas's OpenAPI document at PATH
                      (JSON or YAML, 3.0 or 3.1) with openapi/workspaces.json (or FILE);
@@ -44,6 +51,7 @@ fn main() -> ExitCode {
         ["test"] => tasks::test_all(),
         ["schemathesis"] => schemathesis::run(),
         ["wheel"] => python::release_wheel(),
+        ["bench", rest @ ..] => bench::run(rest),
         ["upstream-diff", rest @ ..] => return upstream_diff::run(rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");

@@ -5,7 +5,7 @@
 //! ```text
 //! bench_driver overhead   --url U --workspace W [--rounds R] [--calls N] [--warmup M]
 //! bench_driver throughput --url U --workspace W [--rounds R] [--calls N] [--concurrency C]
-//! bench_driver bulk       --url U --workspace W [--ids N] [--concurrency C]
+//! bench_driver bulk       --url U --workspace W [--ids N] [--concurrency C] [--pacing off]
 //! bench_driver startup    [--runs R]
 //! ```
 //!
@@ -228,6 +228,13 @@ async fn throughput(opts: &Opts) -> Res<Value> {
 async fn bulk(opts: &Opts) -> Res<Value> {
     let (ids, concurrency) = (opts.count("ids", 100_000)?, opts.count("concurrency", 8)?);
     let workspace = opts.text("workspace")?;
+    // The client paces bulk calls by default (to stay under Nylas's per-application rate
+    // limit); `--pacing off` measures the chunking and concurrency alone.
+    let paced = match opts.0.get("pacing").map(String::as_str) {
+        None | Some("default") => true,
+        Some("off") => false,
+        Some(other) => return Err(format!("--pacing is default or off, not {other:?}")),
+    };
     let sdk = client(opts)?;
     let grants: Vec<String> = (0..ids).map(grant_id).collect();
     let rss_before = peak_rss_kib();
@@ -236,13 +243,16 @@ async fn bulk(opts: &Opts) -> Res<Value> {
         .manual_assign_with(
             workspace,
             ManualAssign::new().assign(grants),
-            ManualAssignOptions::new().concurrency(concurrency),
+            ManualAssignOptions::new()
+                .concurrency(concurrency)
+                .pacing(paced),
         )
         .await
         .map_err(|e| e.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(json!({
         "seconds": seconds,
+        "paced": paced,
         "assigned": outcome.assigned.len(),
         "peak_rss_kib": peak_rss_kib(),
         "rss_before_kib": rss_before,

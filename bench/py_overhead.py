@@ -1,0 +1,70 @@
+"""Scenario 2: the cost of one sequential ``get`` of a workspace from Python.
+
+Variants, interleaved: ``nylas_workspaces.Client.workspaces.get`` (this project), the official
+Nylas SDK's ``Client.workspaces.find``, ``httpx.Client`` + ``json``, ``requests.Session`` +
+``json``. Each is used as its documentation shows, one client reused for every call; the two
+plain HTTP clients keep their connection alive, as does ours. The official SDK does not: it
+calls ``requests.request`` per call, a new connection each time, and that is part of what a
+user of it pays.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import version
+
+import httpx
+import nylas
+import requests
+
+import nylas_workspaces as nw
+from _common import api_key, check_loopback, emit, interleave, parser
+
+
+def main() -> None:
+    args = parser(__doc__.splitlines()[0]).parse_args()
+    check_loopback(args.url)
+    key, ws = api_key(), args.workspace
+    url = f"{args.url}/v3/workspaces/{ws}"
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+
+    ours = nw.Client(key, api_uri=args.url)
+    official = nylas.Client(key, api_uri=args.url)
+    hx = httpx.Client(headers=headers)
+    session = requests.Session()
+    session.headers.update(headers)
+
+    def with_httpx() -> object:
+        response = hx.get(url)
+        response.raise_for_status()
+        return json.loads(response.content)["data"]
+
+    def with_requests() -> object:
+        response = session.get(url)
+        response.raise_for_status()
+        return json.loads(response.content)["data"]
+
+    # The same workspace must come back from all four, or the comparison means nothing.
+    assert ours.workspaces.get(ws).workspace_id == ws
+    assert official.workspaces.find(ws).data.workspace_id == ws
+    assert with_httpx()["workspace_id"] == ws
+    assert with_requests()["workspace_id"] == ws
+
+    samples = interleave(
+        {
+            "nylas_workspaces": lambda: ours.workspaces.get(ws),
+            "nylas": lambda: official.workspaces.find(ws),
+            "httpx": with_httpx,
+            "requests": with_requests,
+        },
+        rounds=args.rounds,
+        calls=args.calls,
+        warmup=args.warmup,
+    )
+    emit({"unit": "us_per_call", "calls_per_round": args.calls, "samples": samples,
+          "versions": {"nylas": version("nylas"),
+                       "httpx": httpx.__version__, "requests": requests.__version__}})
+
+
+if __name__ == "__main__":
+    main()
