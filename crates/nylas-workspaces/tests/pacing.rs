@@ -348,3 +348,38 @@ fn invalid_pacing_settings_are_config_errors() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_retry_after_pauses_the_other_callers_of_the_limiter_too() {
+    let (emulator, clock) = simulated(EmulatorConfig::new().retry_after_secs(3));
+    let client = builder(&emulator, &clock)
+        .rate_limit(RateLimit::new(1000.0))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let id = emulator.default_workspace_id().unwrap();
+    emulator.fail_next(Operation::GetWorkspace, 1, Fault::TooManyRequests);
+    let err = client.clone().get_workspace(&id).await.unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(clock.now(), Duration::ZERO, "no retry, so this caller did not wait");
+    // Another caller, another operation: it waits out the server's three seconds first.
+    client.list_workspaces().await.unwrap();
+    assert!(clock.now() >= Duration::from_secs(3), "{:?}", clock.now());
+
+    // Without a limiter nothing is paused.
+    let (emulator, clock) = simulated(EmulatorConfig::new().retry_after_secs(3));
+    let unpaced = builder(&emulator, &clock).max_retries(0).build().unwrap();
+    emulator.fail_next(Operation::ListWorkspaces, 1, Fault::TooManyRequests);
+    unpaced.list_workspaces().await.unwrap_err();
+    unpaced.list_workspaces().await.unwrap();
+    assert_eq!(clock.now(), Duration::ZERO);
+}
+
+#[test]
+fn pacing_types_are_shareable_across_threads() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<RateLimiter>();
+    shareable::<RateLimit>();
+    shareable::<RetryBudget>();
+    shareable::<ManualClock>();
+}
