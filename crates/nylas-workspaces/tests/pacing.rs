@@ -361,7 +361,11 @@ async fn a_retry_after_pauses_the_other_callers_of_the_limiter_too() {
     emulator.fail_next(Operation::GetWorkspace, 1, Fault::TooManyRequests);
     let err = client.clone().get_workspace(&id).await.unwrap_err();
     assert!(err.is_rate_limited());
-    assert_eq!(clock.now(), Duration::ZERO, "no retry, so this caller did not wait");
+    assert_eq!(
+        clock.now(),
+        Duration::ZERO,
+        "no retry, so this caller did not wait"
+    );
     // Another caller, another operation: it waits out the server's three seconds first.
     client.list_workspaces().await.unwrap();
     assert!(clock.now() >= Duration::from_secs(3), "{:?}", clock.now());
