@@ -37,7 +37,9 @@
 //!   retried (2 retries by default), honouring `Retry-After` up to 60 s and otherwise backing
 //!   off exponentially with full jitter (0.5 s base, 8 s cap). Creating a workspace and
 //!   starting auto-grouping send an `Idempotency-Key` that stays the same across retries, so a
-//!   retry never acts twice. Other 4xx answers are never retried.
+//!   retry never acts twice. Other 4xx answers are never retried. Retries are paid from a
+//!   [`RetryBudget`] shared by all calls of the client, so when most calls fail, errors come
+//!   back at once instead of multiplying the load.
 //! * **Bulk assignment that loses nothing.** [`Client::manual_assign_with`] accepts any number
 //!   of ids, sends them in requests of at most 500 per list with bounded concurrency, and
 //!   returns a [`ManualAssignOutcome`] saying for every id whether it was assigned, removed,
