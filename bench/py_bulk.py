@@ -2,7 +2,10 @@
 the peak memory (VmHWM) belongs to that run alone.
 
 ``ours``: one ``nylas_workspaces.Client.workspaces.manual_assign`` call with every id and
-``--concurrency`` requests in flight (the client splits them into requests of 500).
+``--concurrency`` requests in flight (the client splits them into requests of 500), with the
+client's defaults: bulk calls are paced (to stay under Nylas's per-application rate limit).
+``ours_unpaced``: the same with ``rate_limit`` lifted far above what 200 requests need, so
+only the chunking and the concurrency are measured (the Rust driver's ``--pacing off``).
 ``official``: what a user of the official Nylas SDK writes today: the same chunks of 500,
 one ``workspaces.manual_assign`` after another.
 """
@@ -18,7 +21,7 @@ CHUNK = 500
 
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("variant", choices=["ours", "official"])
+    p.add_argument("variant", choices=["ours", "ours_unpaced", "official"])
     p.add_argument("--ids", type=int, default=100_000)
     p.add_argument("--concurrency", type=int, default=8)
     args = p.parse_args()
@@ -29,10 +32,14 @@ def main() -> None:
     # The ids the xtask seeded into the emulator.
     ids = [f"g-{i:06}" for i in range(args.ids)]
 
-    if args.variant == "ours":
+    if args.variant in ("ours", "ours_unpaced"):
         import nylas_workspaces as nw
 
-        client = nw.Client(key, api_uri=args.url)
+        if args.variant == "ours":
+            client = nw.Client(key, api_uri=args.url)
+        else:
+            # A client-wide limit replaces the bulk pacing; this one never binds here.
+            client = nw.Client(key, api_uri=args.url, rate_limit={"rate": 100_000, "burst": 100_000})
         rss_before = peak_rss_kib()
         started = time.perf_counter()
         result = client.workspaces.manual_assign(

@@ -6,6 +6,7 @@
 //! bench_driver overhead   --url U --workspace W [--rounds R] [--calls N] [--warmup M]
 //! bench_driver throughput --url U --workspace W [--rounds R] [--calls N] [--concurrency C]
 //! bench_driver bulk       --url U --workspace W [--ids N] [--concurrency C] [--pacing off]
+//! bench_driver bulk-raw   --url U --workspace W [--ids N] [--concurrency C]
 //! bench_driver startup    [--runs R]
 //! ```
 //!
@@ -18,12 +19,13 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use nylas_workspaces::wire::WorkspaceResponse;
+use futures_util::StreamExt;
+use nylas_workspaces::wire::{ManualAssignRequest, ManualAssignResponse, WorkspaceResponse};
 use nylas_workspaces::{
     Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ManualAssign, ManualAssignOptions,
 };
 use nylas_workspaces_emulator::{Emulator, EmulatorConfig};
-use reqwest::header::{ACCEPT, AUTHORIZATION};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::{Value, json};
 
 type Res<T> = Result<T, String>;
@@ -45,12 +47,13 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Res<Value> {
     let (scenario, rest) = args
         .split_first()
-        .ok_or("name a scenario: overhead, throughput, bulk or startup")?;
+        .ok_or("name a scenario: overhead, throughput, bulk, bulk-raw or startup")?;
     let opts = Opts::parse(rest)?;
     match scenario.as_str() {
         "overhead" => runtime(false)?.block_on(overhead(&opts)),
         "throughput" => runtime(true)?.block_on(throughput(&opts)),
         "bulk" => runtime(true)?.block_on(bulk(&opts)),
+        "bulk-raw" => runtime(true)?.block_on(bulk_raw(&opts)),
         "startup" => startup(&opts),
         other => Err(format!("unknown scenario {other:?}")),
     }
@@ -254,6 +257,71 @@ async fn bulk(opts: &Opts) -> Res<Value> {
         "seconds": seconds,
         "paced": paced,
         "assigned": outcome.assigned.len(),
+        "peak_rss_kib": peak_rss_kib(),
+        "rss_before_kib": rss_before,
+    }))
+}
+
+/// Scenario 4's baseline: the same chunks of 500 sent by hand with reqwest + serde_json,
+/// `concurrency` at a time, no SDK. What is left between this and the ideal is the server's
+/// and the machine's, not the SDK's.
+async fn bulk_raw(opts: &Opts) -> Res<Value> {
+    let (ids, concurrency) = (opts.count("ids", 100_000)?, opts.count("concurrency", 8)?);
+    let url = format!(
+        "{}/v3/workspaces/{}/manual-assign",
+        opts.text("url")?,
+        opts.text("workspace")?
+    );
+    let authorization = format!("Bearer {}", api_key()?);
+    let raw = reqwest::Client::builder()
+        .timeout(DEFAULT_TIMEOUT)
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let grants: Vec<String> = (0..ids).map(grant_id).collect();
+    let rss_before = peak_rss_kib();
+    let started = Instant::now();
+    let send = |chunk: &[String]| {
+        let body = ManualAssignRequest {
+            assign_grants: chunk.to_vec(),
+            remove_grants: Vec::new(),
+        };
+        let (raw, url, authorization) = (&raw, &url, &authorization);
+        async move {
+            let body = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
+            let response = raw
+                .post(url)
+                .header(AUTHORIZATION, authorization)
+                .header(ACCEPT, "application/json")
+                .header(CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            if !response.status().is_success() {
+                return Err(format!("manual-assign answered {}", response.status()));
+            }
+            let body = response.bytes().await.map_err(|e| e.to_string())?;
+            let decoded: ManualAssignResponse =
+                serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+            Ok::<usize, String>(
+                decoded
+                    .data
+                    .and_then(|d| d.grants_assigned)
+                    .map_or(0, |g| g.len()),
+            )
+        }
+    };
+    let counts: Vec<Res<usize>> = futures_util::stream::iter(grants.chunks(500))
+        .map(send)
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let assigned = counts.into_iter().sum::<Res<usize>>()?;
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(json!({
+        "seconds": seconds,
+        "assigned": assigned,
         "peak_rss_kib": peak_rss_kib(),
         "rss_before_kib": rss_before,
     }))

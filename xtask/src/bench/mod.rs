@@ -10,6 +10,7 @@
 
 mod build_cost;
 mod micro;
+mod pacing;
 mod report;
 mod scenarios;
 mod server;
@@ -151,31 +152,17 @@ fn write(out: &Path, report: &Report) -> Result<(), String> {
     Ok(())
 }
 
-/// The pacing measurement of issue 9, when given (or left at `bench/pacing.json`).
+/// The pacing measurement of issue 9: the file given with `--pacing-json`, else a fresh run
+/// of its program when it exists.
 fn pacing(options: &Options, report: &mut Report) -> Option<serde_json::Value> {
-    let path = options
-        .pacing_json
-        .clone()
-        .unwrap_or_else(|| paths::root().join("bench/pacing.json"));
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(_) if options.pacing_json.is_none() => return None,
-        Err(e) => {
-            report
-                .errors
-                .push(format!("pacing: {}: {e}", path.display()));
-            return None;
-        }
+    let found = match &options.pacing_json {
+        Some(path) => pacing::read(path).map(Some),
+        None => pacing::run(options.quick),
     };
-    match serde_json::from_str(&text) {
-        Ok(value) => Some(value),
-        Err(e) => {
-            report
-                .errors
-                .push(format!("pacing: {} is not JSON: {e}", path.display()));
-            None
-        }
-    }
+    found.unwrap_or_else(|e| {
+        report.errors.push(format!("pacing measurement: {e}"));
+        None
+    })
 }
 
 fn machine_facts(report: &mut Report, python: &Path) {

@@ -133,8 +133,8 @@ impl Report {
         for row in &self.rows {
             let (median, range) = match row.ratio {
                 Some(r) => (
-                    format!("**{:.2}×**", r.median),
-                    format!("{:.2}–{:.2} (n={})", r.min, r.max, r.n),
+                    format!("**{}×**", ratio_text(r.median)),
+                    format!("{}–{} (n={})", ratio_text(r.min), ratio_text(r.max), r.n),
                 ),
                 None => ("n/a".into(), "n/a".into()),
             };
@@ -183,8 +183,9 @@ impl Report {
                 out.push_str("\n```\n");
             }
             None => out.push_str(
-                "**PENDING:** the pacing measurement program (issue 9) was not available to this \
-                 run; its results will be added here when it is.\n",
+                "**PENDING:** the pacing measurement program (issue 9, \
+                 `crates/nylas-workspaces/examples/pacing_bench.rs`) did not run in this report; \
+                 its results will be added here when it does.\n",
             ),
         }
         if !self.errors.is_empty() {
@@ -202,12 +203,22 @@ impl Report {
     }
 }
 
+/// Two decimals, or enough to show a small ratio (a start-up far under its budget).
+fn ratio_text(value: f64) -> String {
+    if value >= 0.1 || value == 0.0 {
+        format!("{value:.2}")
+    } else {
+        format!("{value:.4}")
+    }
+}
+
 fn measure(m: Option<Measure>) -> String {
     match m {
         None => "—".into(),
         Some(Measure { value, unit }) if value >= 100.0 => format!("{value:.0} {unit}"),
         Some(Measure { value, unit }) if value >= 10.0 => format!("{value:.1} {unit}"),
-        Some(Measure { value, unit }) => format!("{value:.2} {unit}"),
+        Some(Measure { value, unit }) if value >= 0.1 => format!("{value:.2} {unit}"),
+        Some(Measure { value, unit }) => format!("{value:.3} {unit}"),
     }
 }
 

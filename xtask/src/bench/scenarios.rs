@@ -319,6 +319,54 @@ pub fn python_concurrency(p: &Programs, report: &mut Report) -> Result<(), Strin
     p.server.set_latency_ms(0)
 }
 
+/// One way of moving the grants in scenario 4.
+struct BulkVariant {
+    key: &'static str,
+    label: &'static str,
+    /// `bench_driver bulk`/`bulk-raw` arguments, or `py_bulk.py` arguments.
+    rust: bool,
+    args: &'static [&'static str],
+}
+
+const BULK_VARIANTS: [BulkVariant; 6] = [
+    BulkVariant {
+        key: "rust_raw",
+        label: "hand-written reqwest + serde_json, same chunks, 8 in flight (no SDK)",
+        rust: true,
+        args: &["bulk-raw"],
+    },
+    BulkVariant {
+        key: "rust_unpaced",
+        label: "Rust `manual_assign_with`, pacing off",
+        rust: true,
+        args: &["bulk", "--pacing", "off"],
+    },
+    BulkVariant {
+        key: "rust_default",
+        label: "Rust `manual_assign_with`, default pacing",
+        rust: true,
+        args: &["bulk"],
+    },
+    BulkVariant {
+        key: "python_unpaced",
+        label: "Python `workspaces.manual_assign`, `rate_limit` lifted",
+        rust: false,
+        args: &["ours_unpaced"],
+    },
+    BulkVariant {
+        key: "python_default",
+        label: "Python `workspaces.manual_assign`, default pacing",
+        rust: false,
+        args: &["ours"],
+    },
+    BulkVariant {
+        key: "python_official",
+        label: "official `nylas`: the same chunks of 500, one after another",
+        rust: false,
+        args: &["official"],
+    },
+];
+
 /// Scenario 4: [`GRANTS`] ids at 20 ms latency, concurrency 8, one process per run so each
 /// run's peak memory is its own. Runs are interleaved across the variants.
 pub fn bulk(p: &Programs, report: &mut Report) -> Result<(), String> {
@@ -329,35 +377,29 @@ pub fn bulk(p: &Programs, report: &mut Report) -> Result<(), String> {
     // 500 ids per request, `conc` requests at a time, 20 ms each.
     let rounds = c.bulk_ids.div_ceil(500).div_ceil(BULK_CONCURRENCY);
     let ideal = rounds as f64 * LATENCY_MS as f64 / 1000.0;
-    let variants = [
-        "rust_unpaced",
-        "rust_default",
-        "python_ours",
-        "python_official",
-    ];
-    let command = |variant: &str| {
-        let mut cmd = match variant {
-            "rust_unpaced" | "rust_default" => p.driver("bulk"),
-            _ => p.python("py_bulk.py"),
-        };
-        match variant {
-            "rust_unpaced" => cmd.args(["--pacing", "off"]),
-            "python_ours" => cmd.arg("ours"),
-            "python_official" => cmd.arg("official"),
-            _ => &mut cmd,
+    let command = |v: &BulkVariant| {
+        let mut cmd = if v.rust {
+            let mut cmd = Command::new(p.driver);
+            cmd.args(v.args)
+                .args(["--url", &p.server.url, "--workspace", WORKSPACE]);
+            cmd
+        } else {
+            let mut cmd = p.python("py_bulk.py");
+            cmd.args(v.args);
+            cmd
         };
         cmd.args(["--ids", &ids, "--concurrency", &conc]);
         cmd
     };
-    let mut runs: Vec<Vec<Value>> = vec![Vec::new(); variants.len()];
+    let mut runs: Vec<Vec<Value>> = vec![Vec::new(); BULK_VARIANTS.len()];
     for _ in 0..c.bulk_runs {
-        for (i, variant) in variants.iter().enumerate() {
+        for (i, variant) in BULK_VARIANTS.iter().enumerate() {
             let out = run_json(&mut command(variant))?;
             let assigned = number(&out, "assigned")? as usize;
             if assigned != c.bulk_ids {
                 return Err(format!(
-                    "a bulk run assigned {assigned} of {} grants",
-                    c.bulk_ids
+                    "{}: a bulk run assigned {assigned} of {} grants",
+                    variant.key, c.bulk_ids
                 ));
             }
             runs[i].push(out);
@@ -366,18 +408,20 @@ pub fn bulk(p: &Programs, report: &mut Report) -> Result<(), String> {
     let field = |i: usize, key: &str| -> Result<Vec<f64>, String> {
         runs[i].iter().map(|run| number(run, key)).collect()
     };
-    let seconds: Vec<Vec<f64>> = (0..variants.len())
+    let seconds: Vec<Vec<f64>> = (0..BULK_VARIANTS.len())
         .map(|i| field(i, "seconds"))
         .collect::<Result<_, _>>()?;
+    let at = |key: &str| BULK_VARIANTS.iter().position(|v| v.key == key).unwrap_or(0);
     let ideal_label = format!("ideal: {rounds} rounds × {LATENCY_MS} ms");
     let ideal_series = vec![ideal; c.bulk_runs];
     let scenario = "4. Bulk manual-assign (20 ms latency, concurrency 8)";
     let n = c.bulk_ids;
-    let vs_ideal = |i: usize, label: String, target: bool| {
+    let vs_ideal = |key: &str, target: bool| {
+        let i = at(key);
         let r = ratio_to(&seconds[i], ideal);
         row(
             scenario,
-            (&label, &seconds[i]),
+            (&format!("{}, {n} ids", BULK_VARIANTS[i].label), &seconds[i]),
             (&ideal_label, &ideal_series),
             "s",
             r,
@@ -389,49 +433,44 @@ pub fn bulk(p: &Programs, report: &mut Report) -> Result<(), String> {
             },
         )
     };
-    report.rows.push(vs_ideal(
-        0,
-        format!("Rust `manual_assign_with`, {n} ids, pacing off"),
-        true,
-    ));
-    report.rows.push(vs_ideal(
-        1,
-        format!("Rust `manual_assign_with`, {n} ids, default pacing"),
-        false,
-    ));
-    report.rows.push(vs_ideal(
-        2,
-        format!("Python `workspaces.manual_assign`, {n} ids (binding's defaults)"),
-        true,
-    ));
-    report.rows.push(row(
-        scenario,
-        (
-            &format!("Python `nylas_workspaces`, {n} ids in one call"),
-            &seconds[2],
-        ),
-        (
-            "official `nylas`: the same chunks of 500, one after another",
-            &seconds[3],
-        ),
-        "s",
-        ratio(&seconds[3], &seconds[2]),
-        FASTER,
-        None,
-    ));
-    let labels = [
-        "Rust, pacing off",
-        "Rust, default pacing",
-        "Python nylas_workspaces",
-        "Python official nylas (sequential)",
-    ];
-    for (i, label) in labels.iter().enumerate() {
+    let versus = |a: &str, b: &str, means: &'static str| {
+        let (i, j) = (at(a), at(b));
+        let r = if means == FASTER {
+            ratio(&seconds[j], &seconds[i])
+        } else {
+            ratio(&seconds[i], &seconds[j])
+        };
+        row(
+            scenario,
+            (BULK_VARIANTS[i].label, &seconds[i]),
+            (BULK_VARIANTS[j].label, &seconds[j]),
+            "s",
+            r,
+            means,
+            None,
+        )
+    };
+    report.rows.push(vs_ideal("rust_unpaced", true));
+    report.rows.push(vs_ideal("python_unpaced", true));
+    report.rows.push(vs_ideal("rust_raw", false));
+    report
+        .rows
+        .push(versus("rust_unpaced", "rust_raw", "A time ÷ B time"));
+    report.rows.push(vs_ideal("rust_default", false));
+    report.rows.push(vs_ideal("python_default", false));
+    report
+        .rows
+        .push(versus("python_default", "python_official", FASTER));
+    report
+        .rows
+        .push(versus("python_unpaced", "python_official", FASTER));
+    for (i, variant) in BULK_VARIANTS.iter().enumerate() {
         let peak = summarize(&field(i, "peak_rss_kib")?);
         let before = summarize(&field(i, "rss_before_kib")?);
         if let (Some(peak), Some(before)) = (peak, before) {
             report.facts.push(Fact {
                 scenario: "4. Bulk: peak memory of the process",
-                what: (*label).into(),
+                what: variant.label.into(),
                 value: format!(
                     "{:.1} MiB peak RSS (median of {}; {:.1} MiB before the call)",
                     peak.median / 1024.0,
@@ -441,10 +480,10 @@ pub fn bulk(p: &Programs, report: &mut Report) -> Result<(), String> {
             });
         }
     }
-    let raw: serde_json::Map<String, Value> = variants
+    let raw: serde_json::Map<String, Value> = BULK_VARIANTS
         .iter()
         .zip(runs)
-        .map(|(name, runs)| ((*name).to_owned(), Value::Array(runs)))
+        .map(|(v, runs)| (v.key.to_owned(), Value::Array(runs)))
         .collect();
     report.raw.insert("4_bulk".into(), Value::Object(raw));
     p.server.set_latency_ms(0)
