@@ -82,12 +82,16 @@ impl ManualAssign {
                 "at least one grant id to assign or remove is required",
             ));
         }
-        let assigned: HashSet<&str> = assign.iter().map(String::as_str).collect();
-        if let Some(both) = remove.iter().find(|id| assigned.contains(id.as_str())) {
-            return Err(Error::invariant(
-                Rule::GrantInBothLists,
-                format!("grant {both:?} is both assigned and removed"),
-            ));
+        // Only a request with both lists can have an id in both; skipping the set otherwise
+        // saves hashing every id of a large assign-only (or remove-only) call.
+        if !assign.is_empty() && !remove.is_empty() {
+            let assigned: HashSet<&str> = assign.iter().map(String::as_str).collect();
+            if let Some(both) = remove.iter().find(|id| assigned.contains(id.as_str())) {
+                return Err(Error::invariant(
+                    Rule::GrantInBothLists,
+                    format!("grant {both:?} is both assigned and removed"),
+                ));
+            }
         }
         Ok((assign, remove))
     }
@@ -321,8 +325,8 @@ enum ChunkResult {
 
 /// Splits the lists so that no request carries more than [`MAX_IDS_PER_REQUEST`] per list.
 fn plan(assign: Vec<String>, remove: Vec<String>) -> Vec<Chunk> {
-    let mut assign = assign.chunks(MAX_IDS_PER_REQUEST).map(<[String]>::to_vec);
-    let mut remove = remove.chunks(MAX_IDS_PER_REQUEST).map(<[String]>::to_vec);
+    let mut assign = into_chunks(assign);
+    let mut remove = into_chunks(remove);
     let mut chunks = Vec::new();
     loop {
         let (a, r) = (assign.next(), remove.next());
@@ -334,6 +338,16 @@ fn plan(assign: Vec<String>, remove: Vec<String>) -> Vec<Chunk> {
             remove: r.unwrap_or_default(),
         });
     }
+}
+
+/// Splits `ids` into runs of at most [`MAX_IDS_PER_REQUEST`], moving the strings rather than
+/// copying them (a bulk call may hold hundreds of thousands).
+fn into_chunks(ids: Vec<String>) -> impl Iterator<Item = Vec<String>> {
+    let mut ids = ids.into_iter().peekable();
+    std::iter::from_fn(move || {
+        ids.peek()?;
+        Some(ids.by_ref().take(MAX_IDS_PER_REQUEST).collect())
+    })
 }
 
 /// A failure that every later chunk would hit too.
@@ -433,34 +447,38 @@ fn record(outcome: &mut ManualAssignOutcome, chunk: Chunk, result: ChunkResult) 
                 outcome.request_ids.push(id);
             }
             let data = response.data.unwrap_or_default();
-            let confirmed_in: HashSet<String> = data
-                .grants_assigned
-                .unwrap_or_default()
-                .into_iter()
-                .collect();
-            let confirmed_out: HashSet<String> = data
-                .grants_removed
-                .unwrap_or_default()
-                .into_iter()
-                .collect();
-            for grant_id in chunk.assign {
-                if confirmed_in.contains(&grant_id) {
-                    outcome.assigned.push(grant_id);
-                } else {
-                    outcome.unmatched.push(GrantRef {
-                        grant_id,
-                        action: GrantAction::Assign,
-                    });
+            let assigned = data.grants_assigned.unwrap_or_default();
+            let removed = data.grants_removed.unwrap_or_default();
+            // Usually the answer confirms exactly what was sent, in order; then every id is
+            // confirmed and no lookup set is needed.
+            if assigned == chunk.assign {
+                outcome.assigned.extend(chunk.assign);
+            } else {
+                let confirmed_in: HashSet<String> = assigned.into_iter().collect();
+                for grant_id in chunk.assign {
+                    if confirmed_in.contains(&grant_id) {
+                        outcome.assigned.push(grant_id);
+                    } else {
+                        outcome.unmatched.push(GrantRef {
+                            grant_id,
+                            action: GrantAction::Assign,
+                        });
+                    }
                 }
             }
-            for grant_id in chunk.remove {
-                if confirmed_out.contains(&grant_id) {
-                    outcome.removed.push(grant_id);
-                } else {
-                    outcome.unmatched.push(GrantRef {
-                        grant_id,
-                        action: GrantAction::Remove,
-                    });
+            if removed == chunk.remove {
+                outcome.removed.extend(chunk.remove);
+            } else {
+                let confirmed_out: HashSet<String> = removed.into_iter().collect();
+                for grant_id in chunk.remove {
+                    if confirmed_out.contains(&grant_id) {
+                        outcome.removed.push(grant_id);
+                    } else {
+                        outcome.unmatched.push(GrantRef {
+                            grant_id,
+                            action: GrantAction::Remove,
+                        });
+                    }
                 }
             }
         }
