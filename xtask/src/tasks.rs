@@ -59,6 +59,15 @@ pub fn test_all() -> Result<(), String> {
             "warnings",
         ]))
     })?;
+    step("cargo doc -D warnings (library crates)", &mut || {
+        run_cmd(
+            cargo()
+                .args(["doc", "--workspace", "--no-deps", "--quiet"])
+                .args(["--exclude", "xtask", "--exclude", "nylas-workspaces-python"])
+                .args(["--exclude", "nylas-workspaces-e2e"])
+                .env("RUSTDOCFLAGS", "-D warnings"),
+        )
+    })?;
     step("cargo test", &mut || {
         run_cmd(cargo().args(["test", "--workspace"]))
     })?;

@@ -60,6 +60,36 @@ pub struct GlobalOptions {
     /// How many times a failed attempt is retried (429, 5xx, timeouts); 0 turns retries off.
     #[arg(long, global = true, value_name = "N")]
     pub max_retries: Option<u32>,
+
+    /// Pace every request of this run to at most this many per second (Nylas allows about 50
+    /// per application, shared by all your processes). Without it only `assign` is paced, at
+    /// 40/s; `off` lifts that too.
+    #[arg(long, global = true, value_name = "REQ/S|off", value_parser = rate)]
+    pub rate: Option<RateArg>,
+
+    /// Let the pace find the server's real limit: start at --rate (or 40/s), slow down on each
+    /// 429 and probe back up.
+    #[arg(long, global = true)]
+    pub adaptive: bool,
+}
+
+/// The value of `--rate`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RateArg {
+    /// No client-side pacing at all, not even for bulk assignment.
+    Off,
+    /// At most this many requests per second.
+    PerSecond(f64),
+}
+
+/// Parses `--rate`: `off` or a number; whether the number is usable is the crate's call.
+fn rate(text: &str) -> Result<RateArg, String> {
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(RateArg::Off);
+    }
+    text.parse::<f64>()
+        .map(RateArg::PerSecond)
+        .map_err(|_| format!("expected requests per second (e.g. 20) or `off`, not {text:?}"))
 }
 
 /// The two Nylas regions.

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use nylas_workspaces::{Client, Region};
+use nylas_workspaces::{Client, DEFAULT_BULK_RATE, RateLimit, Region};
 
-use crate::cli::{GlobalOptions, RegionArg};
+use crate::cli::{GlobalOptions, RateArg, RegionArg};
 use crate::failure::Failure;
 
 /// The longest `Retry-After` the CLI waits out silently. The client crate would wait up to a
@@ -42,6 +42,18 @@ pub fn client(global: &GlobalOptions) -> Result<Client, Failure> {
     if let Some(retries) = global.max_retries {
         builder = builder.max_retries(retries);
     }
+    builder = match (global.rate, global.adaptive) {
+        (Some(RateArg::Off), true) => {
+            return Err(Failure::Usage(
+                "--adaptive needs a pace to adapt; it cannot be combined with --rate off".into(),
+            ));
+        }
+        (Some(RateArg::Off), false) => builder.bulk_rate_limit(None),
+        (Some(RateArg::PerSecond(r)), false) => builder.rate_limit(RateLimit::new(r)),
+        (Some(RateArg::PerSecond(r)), true) => builder.rate_limit(RateLimit::adaptive(r)),
+        (None, true) => builder.rate_limit(RateLimit::adaptive(DEFAULT_BULK_RATE)),
+        (None, false) => builder,
+    };
     builder.build().map_err(Failure::from)
 }
 
@@ -84,7 +96,60 @@ mod tests {
             json: false,
             timeout: None,
             max_retries: None,
+            rate: None,
+            adaptive: false,
         }
+    }
+
+    #[test]
+    fn rate_flags_map_onto_the_client_limiter() {
+        let paced = client(&GlobalOptions {
+            rate: Some(RateArg::PerSecond(20.0)),
+            ..options()
+        })
+        .unwrap();
+        let limiter = paced
+            .rate_limiter()
+            .expect("--rate sets a client-wide limiter");
+        assert_eq!(limiter.limit().rate(), 20.0);
+        assert!(!limiter.limit().is_adaptive());
+
+        let adaptive = client(&GlobalOptions {
+            adaptive: true,
+            ..options()
+        })
+        .unwrap();
+        let limit = adaptive.rate_limiter().unwrap().limit();
+        assert!(limit.is_adaptive());
+        assert_eq!(limit.rate(), DEFAULT_BULK_RATE);
+
+        let unpaced = client(&GlobalOptions {
+            rate: Some(RateArg::Off),
+            ..options()
+        })
+        .unwrap();
+        assert!(unpaced.rate_limiter().is_none());
+        assert!(unpaced.bulk_rate_limiter().is_none());
+        assert!(client(&options()).unwrap().bulk_rate_limiter().is_some());
+    }
+
+    #[test]
+    fn adaptive_without_a_pace_and_unusable_rates_are_refused() {
+        let err = client(&GlobalOptions {
+            rate: Some(RateArg::Off),
+            adaptive: true,
+            ..options()
+        })
+        .unwrap_err();
+        assert!(matches!(err, Failure::Usage(_)));
+        // The crate judges the number itself.
+        assert!(
+            client(&GlobalOptions {
+                rate: Some(RateArg::PerSecond(0.0)),
+                ..options()
+            })
+            .is_err()
+        );
     }
 
     #[test]

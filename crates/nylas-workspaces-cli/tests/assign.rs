@@ -430,3 +430,46 @@ fn ids_can_be_piped_in() {
         [ids[0].clone(), ids[2].clone()]
     );
 }
+
+/// `--rate` and `--adaptive` only pace; the work still lands, and bad values are usage errors.
+#[test]
+fn pacing_flags_keep_every_grant_and_bad_rates_are_usage_errors() {
+    use nylas_workspaces_emulator::RateLimit;
+
+    let env = Env::new();
+    let ws = env.create(&["--name", "Paced"]);
+    let ids = seed_grants(&env, "r", 1200);
+    let file = env.file("paced.txt", ids.join("\n").as_bytes());
+    // A server limit the adaptive pace has to find, with a short Retry-After.
+    env.emulator.set_retry_after_secs(0);
+    env.emulator
+        .set_rate_limit(Some(RateLimit {
+            per_second: 50.0,
+            burst: 2,
+        }))
+        .unwrap();
+    let report = env
+        .run_json(&[
+            "--rate",
+            "200",
+            "--adaptive",
+            "assign",
+            &ws,
+            "--grants-file",
+            &file,
+        ])
+        .expect_code(0)
+        .json();
+    assert_eq!(report["summary"]["assigned"], 1200);
+    assert_eq!(env.emulator.grants_in(&ws).len(), 1200);
+
+    env.run(&["--rate", "fast", "list"])
+        .expect_code(2)
+        .assert_no_key();
+    env.run(&["--rate", "off", "--adaptive", "list"])
+        .expect_code(2)
+        .assert_no_key();
+    env.run(&["--rate", "0", "list"])
+        .expect_code(2)
+        .assert_no_key();
+}
