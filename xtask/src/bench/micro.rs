@@ -54,6 +54,10 @@ pub fn parse(text: &str) -> Vec<Micro> {
             }
             continue;
         };
+        // A `change:` block (against a saved baseline) repeats `time:` with percentages.
+        if after.contains('%') {
+            continue;
+        }
         let id = match before.trim() {
             "" => last_id.clone(),
             id => id.to_owned(),
@@ -83,6 +87,9 @@ request/get_path        time:   [41.2 ns 41.9 ns 42.8 ns]
 request/manual_assign_ids_500
                         time:   [30.1 µs 30.5 µs 31.0 µs]
                         thrpt:  [16.1 Melem/s 16.4 Melem/s 16.6 Melem/s]
+                 change:
+                        time:   [−33.290% −32.362% −31.643%] (p = 0.00 < 0.05)
+                        Performance has improved.
 Found 3 outliers among 100 measurements (3.00%)
 ";
         let found = parse(out);

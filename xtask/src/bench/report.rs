@@ -175,13 +175,7 @@ impl Report {
         }
         out.push_str("\n## Bulk at the API's rate limit (issue 9's pacing measurement)\n\n");
         match &self.pacing {
-            Some(value) => {
-                out.push_str(
-                    "Output of the pacing measurement program, as it printed it:\n\n```json\n",
-                );
-                out.push_str(&serde_json::to_string_pretty(value).unwrap_or_default());
-                out.push_str("\n```\n");
-            }
+            Some(value) => pacing_summary(&mut out, value),
             None => out.push_str(
                 "**PENDING:** the pacing measurement program (issue 9, \
                  `crates/nylas-workspaces/examples/pacing_bench.rs`) did not run in this report; \
@@ -200,6 +194,70 @@ impl Report {
             out.push('\n');
         }
         out
+    }
+}
+
+/// A table of the pacing program's scenarios: the figures its targets are about, and the
+/// verdicts it reports itself. Its full output is in `report.json` under `pacing`.
+fn pacing_summary(out: &mut String, value: &Value) {
+    let field = |v: &Value, keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| v.get(*k))
+            .map(|x| match x {
+                Value::Number(n) => n.as_f64().map_or(n.to_string(), |f| format!("{f:.1}")),
+                other => other.to_string().trim_matches('"').to_owned(),
+            })
+            .unwrap_or_else(|| "—".into())
+    };
+    let _ = writeln!(
+        out,
+        "From `crates/nylas-workspaces/examples/pacing_bench.rs` (issue 9): {} grants against the \
+         emulator limited to {} requests/s (burst {}); full output in `report.json` under \
+         `pacing`.\n",
+        value.get("grants").map_or("?".into(), ToString::to_string),
+        value
+            .pointer("/server_limit/per_second")
+            .map_or("?".into(), ToString::to_string),
+        value
+            .pointer("/server_limit/burst")
+            .map_or("?".into(), ToString::to_string),
+    );
+    out.push_str(
+        "| Scenario | Client | Elapsed (s) | Throughput (% of limit) | 429s (% of requests) | \
+         Targets (as the program judged them) |\n|---|---|---|---|---|---|\n",
+    );
+    let Some(scenarios) = value.get("scenarios").and_then(Value::as_object) else {
+        out.push_str("| — | the program's output has no scenarios | | | | |\n");
+        return;
+    };
+    for (name, s) in scenarios {
+        let targets = s
+            .get("targets")
+            .and_then(Value::as_object)
+            .map(|t| {
+                t.iter()
+                    .filter_map(|(k, v)| {
+                        v.as_bool()
+                            .map(|b| format!("{k}: {}", if b { "met" } else { "**missed**" }))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        let client = match s.get("clients").and_then(Value::as_array) {
+            Some(clients) => format!("{} clients in separate processes", clients.len()),
+            None => field(s, &["client"]),
+        };
+        let _ = writeln!(
+            out,
+            "| {name} | {client} | {} | {} | {} | {targets} |",
+            field(s, &["elapsed_s"]),
+            field(
+                s,
+                &["throughput_pct_of_limit", "total_throughput_pct_of_limit"]
+            ),
+            field(s, &["responses_429_pct"]),
+        );
     }
 }
 
@@ -244,6 +302,32 @@ const METHOD: &str = "\
 mod tests {
     use super::*;
     use crate::bench::stats::summarize;
+
+    #[test]
+    fn pacing_output_becomes_a_table_with_its_own_verdicts() {
+        let pacing = serde_json::json!({
+            "grants": 100000, "server_limit": {"per_second": 50.0, "burst": 50},
+            "scenarios": {
+                "a": {"client": "adaptive limiter", "elapsed_s": 3.1, "throughput_pct_of_limit": 98.0,
+                      "responses_429_pct": 1.5, "targets": {"every_grant_placed": true, "x": false}},
+                "c": {"clients": [{}, {}, {}, {}], "elapsed_s": 4.1,
+                      "total_throughput_pct_of_limit": 97.4, "responses_429_pct": 11.5}
+            }
+        });
+        let mut out = String::new();
+        pacing_summary(&mut out, &pacing);
+        assert!(
+            out.contains(
+                "100000 grants against the emulator limited to 50.0 requests/s (burst 50)"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("| a | adaptive limiter | 3.1 | 98.0 | 1.5 | every_grant_placed: met; x: **missed** |"), "{out}");
+        assert!(
+            out.contains("| c | 4 clients in separate processes | 4.1 | 97.4 | 11.5 |  |"),
+            "{out}"
+        );
+    }
 
     #[test]
     fn targets_compare_the_median() {
