@@ -51,15 +51,19 @@ def check_loopback(url: str) -> None:
 def interleave(
     variants: Dict[str, Callable[[], Any]], rounds: int, calls: int, warmup: int
 ) -> Dict[str, List[float]]:
-    """Runs ``calls`` calls of each variant in turn (A, B, C, A, B, C, ...) for ``rounds``
-    rounds after ``warmup`` untimed calls each, and returns microseconds per call per round.
-    Interleaving spreads the machine's noise evenly over the variants."""
+    """Runs ``calls`` calls of each variant in turn for ``rounds`` rounds after ``warmup``
+    untimed calls each, and returns microseconds per call per round. Interleaving spreads the
+    machine's noise evenly over the variants; the order rotates each round (A B C, B C A,
+    C A B, ...) so that no variant always goes first."""
     for fn in variants.values():
         for _ in range(warmup):
             fn()
     samples: Dict[str, List[float]] = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, fn in variants.items():
+    names = list(variants)
+    for round_ in range(rounds):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            fn = variants[name]
             started = time.perf_counter()
             for _ in range(calls):
                 fn()

@@ -45,9 +45,10 @@ def threads(args, key: str) -> None:
         run(8)
         run(1)
     samples: Dict[str, List[float]] = {"threads_8": [], "threads_1": []}
-    for _ in range(args.rounds):
-        samples["threads_8"].append(run(8))
-        samples["threads_1"].append(run(1))
+    for round_ in range(args.rounds):
+        # Alternate which goes first, so neither always runs on a freshly idle machine.
+        for n in (8, 1) if round_ % 2 == 0 else (1, 8):
+            samples[f"threads_{n}"].append(run(n))
     emit({"unit": "requests_per_s", "calls_per_thread": args.calls, "samples": samples})
 
 
@@ -83,9 +84,10 @@ def run_async(args, key: str) -> None:
             for make in variants.values():
                 await one_batch(make)
         samples: Dict[str, List[float]] = {name: [] for name in variants}
-        for _ in range(args.rounds):
-            for name, make in variants.items():
-                samples[name].append(await one_batch(make))
+        names = list(variants)
+        for round_ in range(args.rounds):
+            for name in names if round_ % 2 == 0 else names[::-1]:
+                samples[name].append(await one_batch(variants[name]))
         await hx.aclose()
         await ours.close()
         return samples

@@ -166,19 +166,24 @@ async fn overhead(opts: &Opts) -> Res<Value> {
         raw_get().await?;
     }
     let (mut a, mut b) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
-    for _ in 0..rounds {
-        let started = Instant::now();
-        for _ in 0..calls {
-            sdk_get().await?;
+    // A then B in even rounds, B then A in odd ones, so neither always goes first.
+    for round in 0..rounds {
+        for first in [round % 2 == 0, round % 2 == 1] {
+            let started = Instant::now();
+            if first {
+                for _ in 0..calls {
+                    sdk_get().await?;
+                }
+                a.push(per_call_us(started, calls));
+            } else {
+                for _ in 0..calls {
+                    raw_get().await?;
+                }
+                b.push(per_call_us(started, calls));
+            }
         }
-        a.push(per_call_us(started, calls));
-        let started = Instant::now();
-        for _ in 0..calls {
-            raw_get().await?;
-        }
-        b.push(per_call_us(started, calls));
     }
-    Ok(json!({"unit": "us_per_call", "calls_per_round": calls, "a": a, "b": b}))
+    Ok(json!({"unit": "us_per_call", "calls_per_round": calls, "order": "ABBA", "a": a, "b": b}))
 }
 
 /// Scenario 5b: sustained `get` requests per second from this process to the emulator in

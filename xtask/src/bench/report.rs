@@ -288,7 +288,8 @@ const METHOD: &str = "\
   (`auto_group` off) and 100,000 grants. Latency is injected by the emulator where a scenario
   says so (`PUT /_emulator/faults`), before each answer.
 - Each comparison runs its variants interleaved (A, B, A, B, …) after an untimed warm-up, so
-  the machine's noise falls on both alike. The ratio is taken **round by round** and the
+  the machine's noise falls on both alike; the order alternates (or rotates) from round to
+  round so that no variant always goes first. The ratio is taken **round by round** and the
   table gives its median and its min–max over the rounds. Absolute medians are shown only to
   read the ratios by: this machine is shared (2 cores, other builds running), so they vary
   from run to run while the ratios are what to compare.

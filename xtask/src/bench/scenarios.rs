@@ -392,8 +392,11 @@ pub fn bulk(p: &Programs, report: &mut Report) -> Result<(), String> {
         cmd
     };
     let mut runs: Vec<Vec<Value>> = vec![Vec::new(); BULK_VARIANTS.len()];
-    for _ in 0..c.bulk_runs {
-        for (i, variant) in BULK_VARIANTS.iter().enumerate() {
+    for run in 0..c.bulk_runs {
+        // The order rotates from run to run, so no variant always goes first.
+        for k in 0..BULK_VARIANTS.len() {
+            let i = (k + run) % BULK_VARIANTS.len();
+            let variant = &BULK_VARIANTS[i];
             let out = run_json(&mut command(variant))?;
             let assigned = number(&out, "assigned")? as usize;
             if assigned != c.bulk_ids {
