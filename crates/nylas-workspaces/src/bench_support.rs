@@ -29,7 +29,7 @@ pub fn create_body(request: &CreateWorkspace) -> Result<Vec<u8>> {
 
 /// The ids `manual_assign(request)` would send, checked and deduplicated: `(assign, remove)`.
 pub fn manual_assign_ids(request: &ManualAssign) -> Result<(Vec<String>, Vec<String>)> {
-    request.normalized()
+    request.clone().normalized()
 }
 
 /// Decodes a `get_workspace` answer body as the client does.

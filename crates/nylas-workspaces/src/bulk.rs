@@ -73,9 +73,9 @@ impl ManualAssign {
     }
 
     /// Deduplicates and checks the ids; returns (assign, remove).
-    pub(crate) fn normalized(&self) -> Result<(Vec<String>, Vec<String>)> {
-        let assign = dedup(&self.assign, "assign")?;
-        let remove = dedup(&self.remove, "remove")?;
+    pub(crate) fn normalized(self) -> Result<(Vec<String>, Vec<String>)> {
+        let assign = dedup(self.assign, "assign")?;
+        let remove = dedup(self.remove, "remove")?;
         if assign.is_empty() && remove.is_empty() {
             return Err(Error::invariant(
                 Rule::NoGrantIds,
@@ -97,21 +97,31 @@ impl ManualAssign {
     }
 }
 
-fn dedup(ids: &[String], list: &str) -> Result<Vec<String>> {
-    let mut seen = HashSet::with_capacity(ids.len());
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if id.trim().is_empty() {
-            return Err(Error::invariant(
-                Rule::EmptyGrantId,
-                format!("the {list} list contains an empty grant id"),
-            ));
-        }
-        if seen.insert(id.as_str()) {
-            out.push(id.clone());
+/// Checks every id and drops repeats, keeping first occurrences in order. The ids are moved,
+/// not copied: a bulk call may carry hundreds of thousands, and the common case (no repeats)
+/// returns the caller's vector as it is.
+fn dedup(ids: Vec<String>, list: &str) -> Result<Vec<String>> {
+    let mut first = Vec::with_capacity(ids.len());
+    {
+        let mut seen = HashSet::with_capacity(ids.len());
+        for id in &ids {
+            if id.trim().is_empty() {
+                return Err(Error::invariant(
+                    Rule::EmptyGrantId,
+                    format!("the {list} list contains an empty grant id"),
+                ));
+            }
+            first.push(seen.insert(id.as_str()));
         }
     }
-    Ok(out)
+    if first.iter().all(|&keep| keep) {
+        return Ok(ids);
+    }
+    Ok(ids
+        .into_iter()
+        .zip(first)
+        .filter_map(|(id, keep)| keep.then_some(id))
+        .collect())
 }
 
 /// Which way a grant was to move.
