@@ -25,25 +25,18 @@ fn configure(
             "timeout must be a positive number of seconds",
         ));
     }
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let Some(key) = api_key.or_else(|| env("NYLAS_API_KEY")) else {
-        return Python::attach(|py| {
-            let cls = py
-                .import("nylas_workspaces._exceptions")?
-                .getattr("NylasWorkspacesError")?;
-            Err(PyErr::from_value(cls.call1((
-                "no API key: pass api_key=... or set NYLAS_API_KEY",
-            ))?))
-        });
-    };
     let mut builder = nylas_workspaces::Client::builder()
-        .api_key(key)
         .region(args::region(region)?)
         .timeout(std::time::Duration::from_secs_f64(timeout))
         .max_retries(max_retries);
-    if let Some(uri) = api_uri.or_else(|| env("NYLAS_API_URI")) {
+    if let Some(key) = api_key {
+        builder = builder.api_key(key);
+    }
+    if let Some(uri) = api_uri {
         builder = builder.base_url(uri);
     }
+    // NYLAS_API_KEY / NYLAS_API_URI fill whatever was not given, read by the crate.
+    builder = builder.env_defaults();
     if let Some(limit) = rate_limit {
         builder = builder.rate_limit(limit);
     }

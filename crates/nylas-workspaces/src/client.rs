@@ -81,15 +81,7 @@ impl Client {
     /// A client configured like Nylas's official SDKs: the key from `NYLAS_API_KEY`, and the
     /// host from `NYLAS_API_URI` when set (else the US region).
     pub fn from_env() -> Result<Client> {
-        let key = std::env::var("NYLAS_API_KEY")
-            .map_err(|_| Error::config("NYLAS_API_KEY is not set (or not valid Unicode)"))?;
-        let mut builder = Self::builder().api_key(key);
-        if let Ok(uri) = std::env::var("NYLAS_API_URI")
-            && !uri.trim().is_empty()
-        {
-            builder = builder.base_url(uri);
-        }
-        builder.build()
+        Self::builder().env_defaults().build()
     }
 
     /// The limiter pacing every call of this client, if one is configured

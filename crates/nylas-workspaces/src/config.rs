@@ -104,6 +104,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Fills what is still unset from the environment, as Nylas's official SDKs read it: the
+    /// key from `NYLAS_API_KEY` and the host from `NYLAS_API_URI` (when set and not blank).
+    /// Values given explicitly, before or after this call, win. Bindings use this so the
+    /// environment is read in one place.
+    pub fn env_defaults(mut self) -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        if self.api_key.is_none() {
+            self.api_key = var("NYLAS_API_KEY").map(ApiKey::from);
+        }
+        if self.base_url.is_none() {
+            self.base_url = var("NYLAS_API_URI");
+        }
+        self
+    }
+
     /// The region whose host to use; ignored when [`base_url`](Self::base_url) is set.
     pub fn region(mut self, region: Region) -> Self {
         self.region = region;
@@ -223,9 +238,9 @@ impl ClientBuilder {
 
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
-        let api_key = self
-            .api_key
-            .ok_or_else(|| Error::config("an API key is required (NYLAS_API_KEY)"))?;
+        let api_key = self.api_key.ok_or_else(|| {
+            Error::config("no API key: pass one to the client or set NYLAS_API_KEY")
+        })?;
         let authorization = authorization_header(&api_key)?;
         let base_url = match &self.base_url {
             Some(url) => validate_base_url(url, self.allow_insecure_http)?,

@@ -8,7 +8,7 @@ use common::KEY;
 use nylas_workspaces::{Client, Error};
 
 #[test]
-fn from_env_reads_the_key_and_optional_uri() {
+fn from_env_and_env_defaults_read_the_key_and_optional_uri() {
     // SAFETY: the only test of this binary (see the module docs), so no thread races us.
     unsafe {
         std::env::remove_var("NYLAS_API_KEY");
@@ -32,6 +32,27 @@ fn from_env_reads_the_key_and_optional_uri() {
 
     unsafe { std::env::set_var("NYLAS_API_URI", "http://nylas.example.com") };
     assert!(matches!(Client::from_env(), Err(Error::Config { .. })));
+
+    // `env_defaults` only fills what was not given, whichever order the calls come in.
+    let explicit = Client::builder()
+        .base_url("https://api.us.nylas.com")
+        .env_defaults()
+        .build()
+        .unwrap();
+    assert_eq!(explicit.base_url(), "https://api.us.nylas.com");
+    unsafe { std::env::set_var("NYLAS_API_URI", "   ") };
+    let blank_uri = Client::builder().env_defaults().build().unwrap();
+    assert_eq!(blank_uri.base_url(), "https://api.us.nylas.com");
+    unsafe { std::env::remove_var("NYLAS_API_KEY") };
+    let err = Client::builder().env_defaults().build().unwrap_err();
+    assert!(err.to_string().contains("NYLAS_API_KEY"), "{err}");
+    assert!(
+        Client::builder()
+            .env_defaults()
+            .api_key(KEY)
+            .build()
+            .is_ok()
+    );
 
     unsafe {
         std::env::remove_var("NYLAS_API_KEY");
