@@ -10,6 +10,8 @@
 use std::collections::HashSet;
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use nylas_workspaces::{ManualAssign, ManualAssignOptions};
@@ -100,6 +102,23 @@ pub async fn run(session: &Session, args: &AssignArgs) -> Result<(), Failure> {
     execute(session, plan, args.concurrency, args.report.as_deref()).await
 }
 
+/// The first Ctrl-C stops sending: requests in flight finish and the rest is reported as not
+/// sent, so the report still accounts for every id and `--retry-from` resumes. A second Ctrl-C
+/// quits at once (exit 130, as a shell expects), without a report.
+async fn stop_on_ctrl_c(stop: Arc<AtomicBool>) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return; // No signal handling here: Ctrl-C keeps its default meaning.
+    }
+    stop.store(true, Ordering::SeqCst);
+    eprintln!(
+        "\nstopping: requests in flight finish, the rest is reported as not sent \
+         (Ctrl-C again to quit now)"
+    );
+    if tokio::signal::ctrl_c().await.is_ok() {
+        std::process::exit(130);
+    }
+}
+
 /// Sends a plan, shows progress, writes the report and prints the summary.
 pub async fn execute(
     session: &Session,
@@ -133,10 +152,14 @@ pub async fn execute(
     if let Some(callback) = display.callback() {
         options = options.on_progress(callback);
     }
+    let stop = Arc::new(AtomicBool::new(false));
+    options = options.stop_flag(Arc::clone(&stop));
+    let interrupts = tokio::spawn(stop_on_ctrl_c(stop));
     let result = session
         .client
         .manual_assign_with(&plan.workspace_id, plan.request, options)
         .await;
+    interrupts.abort();
     display.finish();
 
     match result {

@@ -473,3 +473,84 @@ fn pacing_flags_keep_every_grant_and_bad_rates_are_usage_errors() {
         .expect_code(2)
         .assert_no_key();
 }
+
+/// Ctrl-C part-way stops sending but still writes a report that accounts for every id, and
+/// `--retry-from` finishes the job.
+#[test]
+fn ctrl_c_during_assign_writes_a_report_and_retry_finishes() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let env = Env::new();
+    let ws = env.create(&["--name", "Interrupted"]);
+    let ids = seed_grants(&env, "c", 2000);
+    let file = env.file("interrupted.txt", ids.join("\n").as_bytes());
+    let report = env.dir.join("interrupted.json");
+    // Slow answers, one request at a time: the run takes a few seconds, long enough to be
+    // interrupted after its first chunk.
+    env.emulator.set_latency(Duration::from_millis(400));
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("nylas-workspaces"))
+        .env("NYLAS_API_URI", env.emulator.url())
+        .env("NYLAS_API_KEY", env.emulator.api_key())
+        .env_remove("NYLAS_EMULATOR_API_KEY")
+        .current_dir(&env.dir)
+        .args([
+            "assign",
+            &ws,
+            "--grants-file",
+            &file,
+            "--concurrency",
+            "1",
+            "--json",
+        ])
+        .arg("--report")
+        .arg(&report)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (bounded) until the first chunk has reached the server, then interrupt.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while env.emulator.calls(Operation::ManualAssign) < 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(3),
+        "a stopped assignment is a partial one"
+    );
+
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let grants = statuses(&written);
+    assert_eq!(grants.len(), 2000, "every id is in the report");
+    let assigned: Vec<&String> = grants
+        .iter()
+        .filter(|(_, s)| s == "assigned")
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        grants
+            .iter()
+            .all(|(_, s)| s == "assigned" || s == "not_sent")
+    );
+    assert!(assigned.len() < 2000, "the run was stopped before the end");
+    let mut in_emulator = env.emulator.grants_in(&ws);
+    in_emulator.sort();
+    let mut expected: Vec<String> = assigned.into_iter().cloned().collect();
+    expected.sort();
+    assert_eq!(
+        in_emulator, expected,
+        "the report matches what the server holds"
+    );
+
+    env.emulator.set_latency(Duration::ZERO);
+    env.run_json(&["assign", "--retry-from", report.to_str().unwrap()])
+        .expect_code(0);
+    assert_eq!(env.emulator.grants_in(&ws).len(), 2000);
+}

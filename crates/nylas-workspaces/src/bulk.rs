@@ -192,8 +192,9 @@ pub struct ManualAssignOutcome {
     pub unmatched: Vec<GrantRef>,
     /// Grants whose request failed, with the error.
     pub failed: Vec<FailedGrant>,
-    /// Grants never sent because an earlier request failed in a way that would fail them too
-    /// (401, 403 or 404).
+    /// Grants never sent: an earlier request failed in a way that would fail them too (401,
+    /// 403 or 404), or the caller stopped the assignment
+    /// ([`ManualAssignOptions::stop_flag`]).
     pub not_sent: Vec<GrantRef>,
     /// The request ids of the successful requests, in chunk order.
     pub request_ids: Vec<String>,
@@ -259,6 +260,7 @@ pub struct ManualAssignOptions {
     concurrency: usize,
     on_progress: Option<Arc<ProgressFn>>,
     pacing: bool,
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl Default for ManualAssignOptions {
@@ -267,6 +269,7 @@ impl Default for ManualAssignOptions {
             concurrency: DEFAULT_CONCURRENCY,
             on_progress: None,
             pacing: true,
+            stop: None,
         }
     }
 }
@@ -277,6 +280,7 @@ impl fmt::Debug for ManualAssignOptions {
             .field("concurrency", &self.concurrency)
             .field("on_progress", &self.on_progress.is_some())
             .field("pacing", &self.pacing)
+            .field("stop_flag", &self.stop.is_some())
             .finish()
     }
 }
@@ -305,6 +309,16 @@ impl ManualAssignOptions {
     /// caller paces by other means.
     pub fn pacing(mut self, pacing: bool) -> Self {
         self.pacing = pacing;
+        self
+    }
+
+    /// Lets the caller stop the assignment part-way (on Ctrl-C, a deadline, a shutdown): once
+    /// `flag` is set, chunks not yet sent are not sent, requests already in flight finish, and
+    /// the call returns [`Error::BulkPartial`](crate::Error::BulkPartial) with the unsent ids in
+    /// [`ManualAssignOutcome::not_sent`], so nothing is lost and
+    /// [`ManualAssignOutcome::retry_request`] resumes exactly where it stopped.
+    pub fn stop_flag(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.stop = Some(flag);
         self
     }
 
@@ -390,7 +404,11 @@ pub(crate) async fn run(
     let requests = chunks.iter().enumerate().map(|(index, chunk)| {
         let stop = &stop;
         async move {
-            if stop.load(Ordering::SeqCst) {
+            let stopped_by_caller = options
+                .stop
+                .as_ref()
+                .is_some_and(|flag| flag.load(Ordering::SeqCst));
+            if stopped_by_caller || stop.load(Ordering::SeqCst) {
                 return (index, ChunkResult::NotSent);
             }
             let body = types::ManualAssignRequest {

@@ -280,3 +280,45 @@ async fn the_outcome_serializes_for_the_cli() {
     assert_eq!(value["failed"][0]["request_id"], "r-503");
     assert_eq!(value["failed"][0]["retryable"], true);
 }
+
+/// A caller's stop flag (Ctrl-C in the CLI) stops sending; what was sent is kept, the rest is
+/// reported as not sent, and the retry request is exactly the rest.
+#[tokio::test]
+async fn a_stop_flag_set_part_way_reports_the_unsent_chunks() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let server = MockServer::start_async().await;
+    target(&server);
+    let all = ids("g", 0..1500);
+    let first = chunk_ok(&server, &all[0..500], "r-1");
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let err = client(&server)
+        .manual_assign_with(
+            "ws-1",
+            ManualAssign::new().assign(all.clone()),
+            ManualAssignOptions::new()
+                .concurrency(1)
+                // Stop after the first chunk comes back.
+                .on_progress(move |_| flag.store(true, Ordering::SeqCst))
+                .stop_flag(Arc::clone(&stop)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(first.calls(), 1);
+    let Error::BulkPartial(outcome) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(outcome.assigned, all[0..500]);
+    assert!(outcome.failed.is_empty());
+    let unsent: Vec<&str> = outcome
+        .not_sent
+        .iter()
+        .map(|g| g.grant_id.as_str())
+        .collect();
+    assert_eq!(unsent, all[500..1500]);
+    assert_eq!(
+        outcome.retry_request().unwrap().assign_ids(),
+        &all[500..1500]
+    );
+}
