@@ -183,12 +183,23 @@ def test_each_status_raises_its_exception(server: RecordingServer, client: nw.Cl
         assert err.retry_after == 7
 
 
-def test_undecodable_body_raises_validation_error(server: RecordingServer,
-                                                  client: nw.Client) -> None:
+def test_a_proxy_error_page_is_an_api_error_with_its_snippet(server: RecordingServer,
+                                                            client: nw.Client) -> None:
     server.reply("GET", "/v3/workspaces/ws-1", status=502, raw=b"<html>Bad gateway</html>")
-    with pytest.raises((nw.APIResponseValidationError, nw.InternalServerError)) as info:
+    with pytest.raises(nw.InternalServerError) as info:
         client.workspaces.get("ws-1")
-    assert info.value is not None
+    assert info.value.status == 502
+    assert "Bad gateway" in str(info.value)
+
+
+def test_an_undecodable_success_body_raises_validation_error(server: RecordingServer,
+                                                             client: nw.Client) -> None:
+    server.reply("GET", "/v3/workspaces/ws-1", status=200, raw=b'{"data": {"workspace_id": 7')
+    with pytest.raises(nw.APIResponseValidationError) as info:
+        client.workspaces.get("ws-1")
+    assert info.value.status == 200
+    assert info.value.body.startswith('{"data"')
+    assert not isinstance(info.value, nw.APIError)
 
 
 def test_connection_error_when_nothing_listens() -> None:
