@@ -134,8 +134,12 @@ async fn faults_can_be_cleared_and_bad_rates_are_refused() {
             })
             .is_err()
     );
+    // Every call fails, with an answer (a connection reset would leave nothing to inspect).
     api.emulator
-        .set_fault_rates(FaultRates::spread(1.0))
+        .set_fault_rates(FaultRates {
+            connection_reset: 0.0,
+            ..FaultRates::spread(1.25)
+        })
         .unwrap();
     api.emulator.set_latency(Duration::from_millis(1));
     assert_ne!(api.get("/v3/workspaces").await.status, 200);
