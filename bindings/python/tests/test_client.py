@@ -266,11 +266,30 @@ def test_bad_region_is_refused() -> None:
         nw.Client(API_KEY, region="mars")
 
 
-def test_gil_is_released_while_waiting(server: RecordingServer) -> None:
-    """A CPU-bound Python thread keeps running while 20 calls wait on a slow server."""
-    server.respond_with(lambda rec: __import__("conftest").Reply(
-        200, {"request_id": "r", "data": workspace()}, delay=0.2))
-    c = nw.Client(API_KEY, api_uri=server.url, max_retries=0)
+def test_gil_is_released_while_waiting(server: RecordingServer, client: nw.Client) -> None:
+    """A CPU-bound Python thread keeps running while 20 calls wait on a slow server.
+
+    The server (Python threads in this process) holds every answer until all 20 requests have
+    arrived and the test lets them go. Had a waiting call kept the GIL, neither the server's
+    handlers nor this thread could run: the calls would time out and the spinner stand still.
+    """
+    from conftest import Reply
+
+    lock = threading.Lock()
+    arrived = 0
+    all_arrived = threading.Event()
+    release = threading.Event()
+
+    def held(rec):  # type: ignore[no-untyped-def]
+        nonlocal arrived
+        with lock:
+            arrived += 1
+            if arrived == 20:
+                all_arrived.set()
+        ok = release.wait(timeout=15)
+        return Reply(200 if ok else 500, {"request_id": "r", "data": workspace()})
+
+    server.respond_with(held)
     counter = 0
     stop = threading.Event()
 
@@ -279,16 +298,23 @@ def test_gil_is_released_while_waiting(server: RecordingServer) -> None:
         while not stop.is_set():
             counter += 1
 
+    results: list[object] = []
+    callers = [threading.Thread(target=lambda: results.append(client.workspaces.get("ws-1")))
+               for _ in range(20)]
     spinner = threading.Thread(target=spin)
     spinner.start()
-    callers = [threading.Thread(target=c.workspaces.get, args=("ws-1",)) for _ in range(20)]
-    before = counter
     for t in callers:
         t.start()
-    for t in callers:
-        t.join()
-    stop.set()
-    spinner.join()
-    assert len(server.requests) == 20
-    # Had the calls held the GIL for their 0.2 s waits, the spinner could not have counted.
-    assert counter - before > 10_000
+    try:
+        assert all_arrived.wait(timeout=15), "the 20 calls never reached the server together"
+        before = counter
+        time.sleep(0.2)
+        during = counter - before  # counted while all 20 calls were in flight
+    finally:
+        release.set()
+        for t in callers:
+            t.join(timeout=30)
+        stop.set()
+        spinner.join()
+    assert len(results) == 20 and all(isinstance(r, nw.Workspace) for r in results)
+    assert during > 1_000, f"the spinner counted only {during} while the calls waited"
