@@ -18,8 +18,9 @@ fn configure(
     api_uri: Option<String>,
     timeout: f64,
     max_retries: u32,
-    rate_limit: Option<nylas_workspaces::RateLimit>,
+    rate_limit: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<nylas_workspaces::Client> {
+    let rate_limit = self::rate_limit(rate_limit)?;
     if !(timeout.is_finite() && timeout > 0.0) {
         return Err(PyValueError::new_err(
             "timeout must be a positive number of seconds",
@@ -389,7 +390,6 @@ impl AsyncWorkspaces {
 /// The synchronous client. Calls block the calling thread, not other Python threads.
 #[pyclass(frozen, module = "nylas_workspaces")]
 pub struct Client {
-    base_url: String,
     #[pyo3(get)]
     workspaces: Py<Workspaces>,
 }
@@ -407,16 +407,17 @@ impl Client {
         max_retries: u32,
         rate_limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let limit = self::rate_limit(rate_limit)?;
-        let client = configure(api_key, region, api_uri, timeout, max_retries, limit)?;
+        let client = configure(api_key, region, api_uri, timeout, max_retries, rate_limit)?;
         Ok(Self {
-            base_url: client.base_url().to_string(),
             workspaces: Py::new(py, Workspaces { client })?,
         })
     }
 
     fn __repr__(&self) -> String {
-        format!("Client(base_url={:?})", self.base_url)
+        format!(
+            "Client(base_url={:?})",
+            self.workspaces.get().client.base_url()
+        )
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -436,7 +437,6 @@ impl Client {
 /// The asynchronous client: the same surface as `Client`, every call awaitable.
 #[pyclass(frozen, module = "nylas_workspaces")]
 pub struct AsyncClient {
-    base_url: String,
     #[pyo3(get)]
     workspaces: Py<AsyncWorkspaces>,
 }
@@ -454,16 +454,17 @@ impl AsyncClient {
         max_retries: u32,
         rate_limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let limit = self::rate_limit(rate_limit)?;
-        let client = configure(api_key, region, api_uri, timeout, max_retries, limit)?;
+        let client = configure(api_key, region, api_uri, timeout, max_retries, rate_limit)?;
         Ok(Self {
-            base_url: client.base_url().to_string(),
             workspaces: Py::new(py, AsyncWorkspaces { client })?,
         })
     }
 
     fn __repr__(&self) -> String {
-        format!("AsyncClient(base_url={:?})", self.base_url)
+        format!(
+            "AsyncClient(base_url={:?})",
+            self.workspaces.get().client.base_url()
+        )
     }
 
     fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
