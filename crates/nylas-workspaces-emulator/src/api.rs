@@ -148,6 +148,27 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 
 /// The stored answer for a retried POST with the same `Idempotency-Key` and body; a reused
 /// key with a different body is refused rather than answered with another request's result.
+/// Runs a POST at most once per `Idempotency-Key`: a repeat with the same body gets the first
+/// answer back, and a key's answer is remembered only when the operation succeeded.
+fn once_per_key(
+    inner: &mut crate::shared::Inner,
+    operation: Operation,
+    key: Option<String>,
+    body: &[u8],
+    perform: impl FnOnce(&mut crate::shared::Inner) -> Result<Value, ApiError>,
+) -> Result<Value, ApiError> {
+    if let Some(reply) = replay(inner, operation, key.as_deref(), body)? {
+        return Ok(reply);
+    }
+    let reply = perform(inner)?;
+    if let Some(key) = key {
+        inner
+            .idempotent_replies
+            .insert(operation, key, body, reply.clone());
+    }
+    Ok(reply)
+}
+
 fn replay(
     inner: &crate::shared::Inner,
     operation: Operation,
@@ -239,20 +260,19 @@ async fn create(
         let request: types::CreateWorkspaceRequest = serde_json::from_value(raw)
             .map_err(|e| ApiError::bad_payload(format!("invalid create-workspace body: {e}")))?;
         let mut inner = shared.lock();
-        if let Some(reply) = replay(&inner, Operation::CreateWorkspace, key.as_deref(), &body)? {
-            return Ok(reply);
-        }
-        let now = inner.clock.now_secs();
-        let state = &mut inner.state;
-        let workspace = state.create_workspace(request, now)?;
-        let data = wire::workspace_json(&workspace, &state.application_id);
-        let reply = wire::workspace_body(&rid, data);
-        if let Some(key) = key {
-            inner
-                .idempotent_replies
-                .insert(Operation::CreateWorkspace, key, &body, reply.clone());
-        }
-        Ok(reply)
+        once_per_key(
+            &mut inner,
+            Operation::CreateWorkspace,
+            key,
+            &body,
+            |inner| {
+                let now = inner.clock.now_secs();
+                let state = &mut inner.state;
+                let workspace = state.create_workspace(request, now)?;
+                let data = wire::workspace_json(&workspace, &state.application_id);
+                Ok(wire::workspace_body(&rid, data))
+            },
+        )
     })();
     render(&rid, result)
 }
@@ -315,18 +335,11 @@ async fn auto_group(
             decode(&body, "auto-group")?
         };
         let mut inner = shared.lock();
-        if let Some(reply) = replay(&inner, Operation::AutoGroup, key.as_deref(), &body)? {
-            return Ok(reply);
-        }
-        let now_ms = inner.clock.now_ms();
-        let job = inner.state.auto_group(filters, now_ms)?;
-        let reply = wire::auto_group_body(&rid, job);
-        if let Some(key) = key {
-            inner
-                .idempotent_replies
-                .insert(Operation::AutoGroup, key, &body, reply.clone());
-        }
-        Ok(reply)
+        once_per_key(&mut inner, Operation::AutoGroup, key, &body, |inner| {
+            let now_ms = inner.clock.now_ms();
+            let job = inner.state.auto_group(filters, now_ms)?;
+            Ok(wire::auto_group_body(&rid, job))
+        })
     })();
     render(&rid, result)
 }
