@@ -440,9 +440,11 @@ impl State {
     ) -> Result<types::AutoGroupJob, ApiError> {
         let interval_ms = AUTO_GROUP_INTERVAL_SECS * 1000;
         if let Some(last) = self.last_auto_group_ms {
-            let wait_ms = last + interval_ms - now_ms;
+            // Saturating: a clock set near either end of `i64` must not overflow here.
+            let wait_ms = last.saturating_add(interval_ms).saturating_sub(now_ms);
             if wait_ms > 0 {
-                let wait_secs = u64::try_from((wait_ms + 999) / 1000).unwrap_or(1);
+                let whole_secs = wait_ms / 1000 + i64::from(wait_ms % 1000 != 0);
+                let wait_secs = u64::try_from(whole_secs).unwrap_or(1);
                 return Err(ApiError::rate_limited(
                     "auto-group can run once per minute per application",
                     wait_secs,

@@ -92,6 +92,7 @@ async fn serves_a_seeded_application_with_admin_routes() {
 
     let added: Value = http
         .post(url("/_emulator/grants"))
+        .header("content-type", "application/json")
         .body(r#"{"email":"b@sales.io"}"#)
         .send()
         .await
@@ -112,6 +113,7 @@ async fn serves_a_seeded_application_with_admin_routes() {
 
     let bad = http
         .post(url("/_emulator/grants"))
+        .header("content-type", "application/json")
         .body(r#"{"mail":"x"}"#)
         .send()
         .await
@@ -121,6 +123,7 @@ async fn serves_a_seeded_application_with_admin_routes() {
 
     let faulted = http
         .post(url("/_emulator/faults/next"))
+        .header("content-type", "application/json")
         .body(r#"{"operation":"get-all-workspaces","count":1,"fault":"service_unavailable"}"#)
         .send()
         .await
@@ -154,6 +157,7 @@ async fn serves_a_seeded_application_with_admin_routes() {
     assert!(policy["policy_id"].as_str().is_some());
     let now: Value = http
         .post(url("/_emulator/clock/advance"))
+        .header("content-type", "application/json")
         .body(r#"{"seconds":60}"#)
         .send()
         .await
