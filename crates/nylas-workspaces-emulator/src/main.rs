@@ -124,11 +124,11 @@ mod tests {
             .unwrap();
         let shown = format!("{config:?}");
         assert!(shown.contains("port: 8080"), "{shown}");
+        assert!(shown.contains("default_workspace: false"), "{shown}");
         let guarded = parse(args(&["--admin-token", "s3cret"])).unwrap().unwrap();
         let shown = format!("{guarded:?}");
         assert!(shown.contains("admin_token: Some"), "{shown}");
         assert!(!shown.contains("s3cret"), "{shown}");
-        assert!(shown.contains("default_workspace: false"), "{shown}");
         assert!(parse(args(&["--help"])).unwrap().is_none());
     }
 

@@ -200,3 +200,30 @@ fn a_bad_seed_file_is_a_clear_error_and_a_failed_exit() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_non_loopback_host_needs_an_admin_token() {
+    let output = Command::new(env!("CARGO_BIN_EXE_nylas-workspaces-emulator"))
+        .args(["--host", "0.0.0.0"])
+        .env_remove("NYLAS_EMULATOR_ADMIN_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("admin token"), "{stderr}");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nylas-workspaces-emulator"))
+        .args(["--host", "0.0.0.0"])
+        .env("NYLAS_EMULATOR_ADMIN_TOKEN", "bin-admin")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.starts_with("listening on http://0.0.0.0:"), "{line:?}");
+    assert!(!line.contains("bin-admin"));
+}
