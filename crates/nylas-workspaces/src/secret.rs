@@ -105,11 +105,7 @@ impl Redactor {
     /// Scrubs every string of a JSON value in place, object keys included.
     pub(crate) fn scrub_json(&self, value: &mut serde_json::Value) {
         match value {
-            serde_json::Value::String(s) => {
-                if self.finds_key_in(s) {
-                    *s = self.scrub(s);
-                }
-            }
+            serde_json::Value::String(s) if self.finds_key_in(s) => *s = self.scrub(s),
             serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_json(v)),
             serde_json::Value::Object(map) => self.scrub_map(map),
             _ => {}
