@@ -31,6 +31,10 @@ use crate::transport::{Call, Pacing};
 /// (with few or no items, so `max_list_items` does not stop it) beyond this is misbehaving.
 const MAX_LIST_PAGES: usize = 1000;
 
+/// The longest `next_cursor` accepted. Real cursors are short tokens; a longer one would only
+/// make the next request's URL too long, which is the server's fault, not the caller's.
+const MAX_CURSOR_BYTES: usize = 2048;
+
 /// An async client of the Workspaces API.
 ///
 /// Cloning is cheap (one `Arc`) and clones share the connection pool, so create one client
@@ -167,6 +171,15 @@ impl Client {
             match next_cursor {
                 None => return Ok(all),
                 Some(next) => {
+                    if next.len() > MAX_CURSOR_BYTES {
+                        return Err(reply.undecodable(
+                            format!(
+                                "the list returned a cursor of {} bytes (more than {MAX_CURSOR_BYTES})",
+                                next.len()
+                            ),
+                            None,
+                        ));
+                    }
                     let mut hasher = std::hash::DefaultHasher::new();
                     std::hash::Hash::hash(&next, &mut hasher);
                     if !seen_cursors.insert(std::hash::Hasher::finish(&hasher)) {

@@ -198,6 +198,22 @@ async fn an_error_page_that_never_ends_is_cut_and_reported_by_its_status() {
     );
 }
 
+#[tokio::test]
+async fn a_huge_cursor_is_the_server_s_fault_not_an_invalid_request() {
+    let server = MockServer::start_async().await;
+    let pages = server.mock(|when, then| {
+        when.method(GET).path("/v3/workspaces");
+        then.status(200)
+            .json_body(json!({"request_id": "r", "data": [], "next_cursor": "c".repeat(100_000)}));
+    });
+    let err = client(&server).list_workspaces().await.unwrap_err();
+    let Error::Undecodable(u) = &err else {
+        panic!("expected Undecodable, got {err:?}")
+    };
+    assert!(u.reason.contains("cursor of 100000 bytes"), "{}", u.reason);
+    assert_eq!(pages.calls(), 1);
+}
+
 #[test]
 fn zero_limits_are_refused() {
     for builder in [
