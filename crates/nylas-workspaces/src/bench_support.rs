@@ -51,5 +51,6 @@ fn reply(body: &[u8]) -> Reply {
         status: 200,
         header_request_id: None,
         body: body.to_vec(),
+        redactor: crate::secret::Redactor::none(),
     }
 }
