@@ -39,10 +39,8 @@ pub fn client(global: &GlobalOptions) -> Result<Client, Failure> {
         });
     let uri = global.api_uri.as_deref().filter(|u| !u.trim().is_empty());
     if let Some(uri) = uri {
+        // The crate ignores proxy variables for a loopback URL and never follows redirects.
         builder = builder.base_url(uri);
-        if is_loopback(uri) {
-            builder = builder.http_client(direct_http()?);
-        }
     }
     if let Some(timeout) = global.timeout {
         builder = builder.timeout(seconds("--timeout", timeout)?);
@@ -87,37 +85,6 @@ fn seconds(flag: &str, value: f64) -> Result<Duration, Failure> {
 /// Whether a URL asks for plain `http://`.
 fn is_plain_http(uri: &str) -> bool {
     reqwest::Url::parse(uri.trim()).is_ok_and(|url| url.scheme() == "http")
-}
-
-/// Whether a URL points at this machine (an emulator, a local proxy).
-fn is_loopback(uri: &str) -> bool {
-    let Ok(url) = reqwest::Url::parse(uri.trim()) else {
-        return false;
-    };
-    match url.host_str() {
-        Some("localhost") => true,
-        Some(host) => host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback()),
-        None => false,
-    }
-}
-
-/// An HTTP client that ignores `HTTP_PROXY` and friends. A proxy set for the outside world
-/// cannot reach this machine's loopback interface, so honouring it for a local emulator only
-/// turns a working set-up into "could not connect".
-///
-/// It never follows a redirect either: a redirect would carry the request (and its key) to
-/// wherever the answer points. A 3xx answer is returned to the crate as it is.
-fn direct_http() -> Result<reqwest::Client, Failure> {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(nylas_workspaces::DEFAULT_CONNECT_TIMEOUT)
-        .build()
-        .map_err(|e| Failure::Local(format!("cannot build the HTTP client: {e}")))
 }
 
 #[cfg(test)]
@@ -214,26 +181,6 @@ mod tests {
             client(&blank).unwrap().base_url(),
             "https://api.us.nylas.com"
         );
-    }
-
-    #[test]
-    fn loopback_hosts_are_recognised() {
-        for local in [
-            "http://127.0.0.1:4321",
-            "http://localhost:80/",
-            "http://[::1]:8080",
-            "http://127.1.2.3",
-        ] {
-            assert!(is_loopback(local), "{local}");
-        }
-        for remote in [
-            "https://api.us.nylas.com",
-            "http://10.0.0.1",
-            "not a url",
-            "",
-        ] {
-            assert!(!is_loopback(remote), "{remote}");
-        }
     }
 
     #[test]

@@ -228,9 +228,6 @@ pub fn failure_text(failure: &Failure) -> String {
             if let Some(request_id) = error.request_id() {
                 out.push_str(&format!("  request id: {}\n", escape(request_id)));
             }
-            for cause in transport_causes(error) {
-                out.push_str(&format!("  cause: {}\n", escape(&cause)));
-            }
             if error.nothing_sent() {
                 out.push_str("  nothing was changed: the request was refused before sending\n");
             } else if error.is_retryable() {
@@ -268,25 +265,6 @@ pub fn failure_json(failure: &Failure) -> Value {
     }
 }
 
-/// The chain of lower-level errors behind a timeout or connection failure ("connection
-/// refused", "dns error", ...), which the top-level message leaves out. Each distinct text
-/// once; they describe the URL and socket, never the request headers, so never the key.
-fn transport_causes(error: &Error) -> Vec<String> {
-    if !matches!(error, Error::Timeout { .. } | Error::Connection { .. }) {
-        return Vec::new();
-    }
-    let mut causes: Vec<String> = Vec::new();
-    let mut next = std::error::Error::source(error);
-    while let Some(cause) = next {
-        let text = cause.to_string();
-        if !causes.contains(&text) {
-            causes.push(text);
-        }
-        next = cause.source();
-    }
-    causes
-}
-
 fn error_kind(error: &Error) -> &'static str {
     match error {
         Error::Api(_) => "api",
@@ -296,6 +274,8 @@ fn error_kind(error: &Error) -> &'static str {
         Error::Undecodable(_) => "undecodable",
         Error::BulkPartial(_) => "partial",
         Error::Config { .. } => "config",
+        Error::InvalidRequest { .. } => "invalid_request",
+        Error::LimitExceeded { .. } => "limit_exceeded",
         _ => "other",
     }
 }

@@ -374,6 +374,11 @@ fn connection_failures_name_their_cause() {
         .args(["list", "--max-retries", "0"]))
     .expect_code(1);
     assert!(run.stderr.contains("could not connect"), "{}", run.stderr);
-    assert!(run.stderr.contains("  cause: "), "{}", run.stderr);
+    // The crate's message carries the cause chain itself ("... Connection refused").
+    assert!(
+        run.stderr.to_lowercase().contains("refused"),
+        "{}",
+        run.stderr
+    );
     run.assert_no_key();
 }

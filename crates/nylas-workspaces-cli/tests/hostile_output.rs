@@ -84,16 +84,16 @@ fn get_shows_a_hostile_name_escaped_and_json_returns_it_exactly() {
 #[test]
 fn an_error_message_echoing_a_hostile_id_is_escaped() {
     let env = Env::new();
-    // The emulator's 404 quotes the id it could not find, as a careless server would.
-    let text = env.run(&["get", HOSTILE]).expect_code(1);
-    assert!(text.stderr.contains("status: 404"), "{}", text.stderr);
+    // The crate refuses an id with control characters before sending, and its message quotes
+    // the id: the quote must reach the terminal escaped, not obeyed.
+    let text = env.run(&["get", HOSTILE]).expect_code(2);
+    assert!(text.stderr.contains("workspace_id_invalid"), "{}", text.stderr);
     assert!(text.stderr.contains(r"\u{1b}]0;pwned"), "{}", text.stderr);
     assert_run_inert("get <hostile id>", &text);
 
-    let json = env.run_json(&["get", HOSTILE]).expect_code(1);
+    let json = env.run_json(&["get", HOSTILE]).expect_code(2);
     assert_run_inert("get <hostile id> --json", &json);
-    let message = json.json()["error"]["message"].as_str().unwrap().to_owned();
-    assert!(message.contains(HOSTILE), "{message:?}");
+    assert_eq!(json.json()["error"]["rule"], "workspace_id_invalid");
 }
 
 /// A one-shot server answering every request with `status` and `body`.
