@@ -89,6 +89,7 @@ mod client;
 mod config;
 mod decode;
 mod error;
+mod journal;
 mod model;
 pub mod pacing;
 mod path;
@@ -99,7 +100,7 @@ mod transport;
 
 pub use bulk::{
     DEFAULT_CONCURRENCY, FailedGrant, GrantAction, GrantRef, MAX_IDS_PER_REQUEST, ManualAssign,
-    ManualAssignOptions, ManualAssignOutcome, Progress, ProgressFn,
+    ManualAssignOptions, ManualAssignOutcome, NotSentReason, Progress, ProgressFn,
 };
 pub use client::Client;
 pub use config::{
@@ -108,6 +109,9 @@ pub use config::{
 };
 pub use error::{
     ApiError, ApiErrorKind, Error, Result, Rule, SNIPPET_LIMIT, SharedError, UndecodableResponse,
+};
+pub use journal::{
+    JOURNAL_VERSION, Journal, JournalError, JournalErrorKind, MAX_JOURNAL_BYTES, RecordedError,
 };
 pub use model::{AutoGroupJob, Workspace};
 pub use pacing::{DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget};
