@@ -772,7 +772,7 @@ impl Client {
     /// #     when.method(GET).path("/v3/workspaces/ws-1");
     /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
     /// # });
-    /// # let unavailable = server.mock(|when, then| {
+    /// # let mut unavailable = server.mock(|when, then| {
     /// #     when.method(POST).path("/v3/workspaces/ws-1/manual-assign");
     /// #     then.status(503).json_body(json!({"request_id": "r-503", "error": {"type": "service_unavailable"}}));
     /// # });
