@@ -707,6 +707,54 @@ impl Journal {
         })
     }
 
+    /// Writes the journal's complete records (without a torn tail) to `path`, synced, and
+    /// returns the copy: [`Client::resume_manual_assign`](crate::Client::resume_manual_assign)
+    /// on the copy continues the run while this file stays as it is. A failure is
+    /// [`JournalErrorKind::Unwritable`] (or `Unreadable` for this file).
+    pub fn copy_to(&self, path: impl AsRef<Path>) -> Result<Self> {
+        let target = path.as_ref();
+        let mut bytes = Vec::new();
+        File::open(&self.path)
+            .and_then(|f| f.take(self.valid_len).read_to_end(&mut bytes))
+            .map_err(|e| {
+                io_error(
+                    &self.path,
+                    JournalErrorKind::Unreadable,
+                    "cannot read the journal",
+                    e,
+                )
+            })?;
+        if bytes.len() as u64 != self.valid_len {
+            return Err(journal_error(
+                &self.path,
+                JournalErrorKind::Unreadable,
+                "the journal changed while it was being copied",
+            ));
+        }
+        if self.newline_missing {
+            bytes.push(b'\n');
+        }
+        let unwritable = |e| {
+            io_error(
+                target,
+                JournalErrorKind::Unwritable,
+                "cannot write the journal copy",
+                e,
+            )
+        };
+        let mut file = File::create(target).map_err(unwritable)?;
+        file.write_all(&bytes).map_err(unwritable)?;
+        file.sync_data().map_err(unwritable)?;
+        sync_parent(target);
+        Ok(Self {
+            path: target.to_owned(),
+            valid_len: bytes.len() as u64,
+            newline_missing: false,
+            torn_tail: false,
+            ..self.clone()
+        })
+    }
+
     /// The journal file.
     pub fn path(&self) -> &Path {
         &self.path
