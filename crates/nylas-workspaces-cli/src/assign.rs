@@ -243,20 +243,10 @@ fn journal_file(plan: &AssignPlan, report_path: Option<&Path>) -> Result<Journal
                 default: false,
             });
         }
-        let path = default_report_path(&plan.workspace_id);
-        OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| {
-                Failure::Usage(format!("cannot create the report {}: {e}", path.display()))
-            })?;
-        notice(&format!(
-            "recording every id's fate in {} (kept if anything is left to retry)",
-            path.display()
-        ));
+        // The crate creates it once the request has passed its checks, so a refused request
+        // leaves no file behind; the name (time and process id) is never an existing file's.
         return Ok(JournalFile {
-            path,
+            path: default_report_path(&plan.workspace_id),
             created: true,
             default: true,
         });
@@ -312,8 +302,25 @@ pub async fn execute(
     if let Some(concurrency) = concurrency {
         options = options.concurrency(concurrency);
     }
-    if let Some(callback) = display.callback() {
-        options = options.on_progress(callback);
+    // Without --report, say where the journal is as soon as it holds a finished request
+    // (before that, running the same command again loses nothing).
+    let announce = journal.default.then(|| journal.path.clone());
+    let bar = display.callback();
+    if bar.is_some() || announce.is_some() {
+        let announced = AtomicBool::new(false);
+        options = options.on_progress(move |progress| {
+            if let Some(path) = &announce
+                && !announced.swap(true, Ordering::SeqCst)
+            {
+                notice(&format!(
+                    "recording every id's fate in {} (kept if anything is left to retry)",
+                    path.display()
+                ));
+            }
+            if let Some(bar) = &bar {
+                bar(progress);
+            }
+        });
     }
     let stop = Arc::new(AtomicBool::new(false));
     options = options.stop_flag(Arc::clone(&stop));

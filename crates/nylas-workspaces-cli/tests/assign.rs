@@ -121,6 +121,27 @@ fn unusable_files_are_usage_errors_and_nothing_is_sent() {
     assert_eq!(env.emulator.calls(Operation::ManualAssign), 0);
 }
 
+/// A NUL or escape character in an id file is no grant id: the crate refuses it, naming the
+/// list and position, before anything is sent.
+#[test]
+fn control_characters_in_id_files_are_refused_before_sending() {
+    let env = Env::new();
+    let ws = env.create(&["--name", "Team"]);
+    let file = env.file("ids.txt", b"g-1\ng-2\x00\ng-\x1b[31m3\n");
+    let json = env
+        .run_json(&["assign", &ws, "--grants-file", &file])
+        .expect_code(2)
+        .json();
+    assert_eq!(json["error"]["rule"], "grant_id_invalid");
+    let message = json["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("grant id 2 of the assign list"),
+        "{message}"
+    );
+    assert!(message.contains(r#""g-2\0""#), "{message}");
+    assert_eq!(env.emulator.calls(Operation::ManualAssign), 0);
+}
+
 #[test]
 fn refusals_come_from_the_client_crate() {
     let env = Env::new();
