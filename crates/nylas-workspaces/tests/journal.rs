@@ -498,3 +498,38 @@ fn control_characters_in_grant_ids_never_reach_the_server() {
     assert!(err.to_string().contains(r#""g-2\0""#), "{err}");
     assert_eq!(everything.calls(), 0);
 }
+
+/// A retry into another file continues a copy: the copy holds the whole records only, and the
+/// original is left byte for byte as it was.
+#[tokio::test]
+async fn a_copied_journal_resumes_while_the_original_stays_untouched() {
+    let server = MockServer::start_async().await;
+    let sent = echo_server(&server, vec![None, Some(503)]);
+    let original = scratch("original.jsonl");
+    let all = ids("k", 0..1000);
+    quiet_client(&server)
+        .manual_assign_with(
+            "ws-1",
+            ManualAssign::new().assign(all.clone()),
+            ManualAssignOptions::new().concurrency(1).journal(&original),
+        )
+        .await
+        .unwrap_err();
+    // Tear the last line too: the copy must leave it out.
+    let mut bytes = std::fs::read(&original).unwrap();
+    bytes.extend_from_slice(b"{\"crc32\":\"0000");
+    std::fs::write(&original, &bytes).unwrap();
+
+    let copy = scratch("copy.jsonl");
+    let copied = Journal::read(&original).unwrap().copy_to(&copy).unwrap();
+    assert_eq!(copied.path(), copy.as_path());
+    assert!(!Journal::read(&copy).unwrap().had_torn_tail());
+    sent.lock().unwrap().clear();
+    let outcome = quiet_client(&server)
+        .resume_manual_assign(&copy, ManualAssignOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(flat(&sent), all[500..1000]);
+    assert_eq!(outcome.assigned.len(), 1000);
+    assert_eq!(std::fs::read(&original).unwrap(), bytes);
+}
