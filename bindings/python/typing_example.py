@@ -25,9 +25,16 @@ def assign_all(client: nw.Client, workspace_id: str, ids: list[str]) -> list[str
         result: nw.ManualAssignResult = client.workspaces.manual_assign(
             workspace_id, assign_grants=ids)
         return result.grants_assigned
+    except nw.BulkAssignInterrupted as stopped:
+        pending: nw.RetryRequest = stopped.retry_request()
+        print(len(stopped.assigned), len(stopped.not_sent), pending["assign_grants"])
+        raise
     except nw.BulkAssignError as err:
-        retry: list[str] = list(err.failed)
-        return err.grants_assigned + retry
+        failures: dict[str, nw.NylasWorkspacesError] = err.failed
+        unsent: list[str] = err.not_sent
+        print(sorted(failures), unsent, err.removed, err.request_ids)
+        client.workspaces.manual_assign(workspace_id, **err.retry_request())
+        return err.grants_assigned + err.assigned
     except nw.RateLimitError as err:
         wait: Optional[float] = err.retry_after
         print(wait, err.request_id, err.status)
@@ -41,7 +48,8 @@ def start_grouping(client: nw.Client) -> str:
 
 
 async def list_async(api_key: str) -> list[str]:
-    client = nw.AsyncClient(api_key, region="eu", timeout=30.0, max_retries=3)
+    client = nw.AsyncClient(api_key, region="eu", timeout=30.0, max_retries=3,
+                            max_retry_wait=5.0)
     items: list[nw.Workspace] = await client.workspaces.list()
     default: Optional[nw.Workspace] = await client.workspaces.default()
     request_id: str = await client.workspaces.delete("ws-1")

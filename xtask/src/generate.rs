@@ -3,14 +3,18 @@
 //! One progenitor [`Generator`] reads `openapi/workspaces.json` and produces two crates:
 //! `nylas-workspaces-api` (the Builder-style client and its wire types) and
 //! `nylas-workspaces-httpmock` (typed httpmock helpers, as oxide.rs ships oxide-httpmock).
-//! Each lands in a `generated.rs` behind a hand-written `lib.rs`. Output is a pure function
-//! of the spec, so `--check` can regenerate in memory and compare byte for byte.
+//! Each lands in a `generated.rs` behind a hand-written `lib.rs`. The API crate also gets
+//! `routes.rs`, a table of every operation's method, path and list limits ([`routes`]).
+//! Output is a pure function of the spec, so `--check` can regenerate in memory and compare
+//! byte for byte.
 
 use std::path::PathBuf;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 use crate::{paths, spec};
+
+mod routes;
 
 pub enum Mode {
     Write,
@@ -106,6 +110,8 @@ fn relative(path: &std::path::Path) -> String {
 /// Produces the contents of every generated file, in memory.
 pub fn render() -> Result<Vec<Output>, String> {
     let mut spec = spec::load(&paths::spec())?;
+    // Read before the tri-state marking below rewrites PATCH bodies in memory.
+    let route_table = routes::tokens(&spec)?;
     let tri_state_kinds = spec::mark_tri_state_properties(&mut spec)?;
 
     let mut settings = GenerationSettings::default();
@@ -140,6 +146,10 @@ pub fn render() -> Result<Vec<Output>, String> {
         Output {
             path: root.join("crates/nylas-workspaces-api/src/generated.rs"),
             contents: format_file(client)?,
+        },
+        Output {
+            path: root.join("crates/nylas-workspaces-api/src/routes.rs"),
+            contents: format_file(route_table)?,
         },
         Output {
             path: root.join("crates/nylas-workspaces-httpmock/src/generated.rs"),
@@ -223,6 +233,33 @@ mod tests {
             "{diff}"
         );
         assert!(diff.contains("+    pub struct Workspace {"), "{diff}");
+    }
+
+    #[test]
+    fn a_hand_edit_of_the_route_table_is_reported() {
+        let outputs = render().unwrap();
+        let routes = outputs
+            .iter()
+            .find(|o| o.path.ends_with("nylas-workspaces-api/src/routes.rs"))
+            .expect("the route table is one of the generated files");
+        assert!(routes.contents.starts_with(HEADER));
+        let drifted = drift(&outputs, |p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            if p == routes.path {
+                text.replacen("ITEMS: usize = 500;", "ITEMS: usize = 1000;", 1)
+            } else {
+                text
+            }
+        });
+        assert_eq!(drifted.len(), 1);
+        let (name, diff) = &drifted[0];
+        assert_eq!(name, "crates/nylas-workspaces-api/src/routes.rs");
+        assert!(
+            diff.contains(
+                "-pub const MANUALLY_ASSIGN_WORKSPACE_ASSIGN_GRANTS_MAX_ITEMS: usize = 1000;"
+            ),
+            "{diff}"
+        );
     }
 
     #[test]

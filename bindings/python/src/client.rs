@@ -4,32 +4,40 @@
 //! converts the result. The sync resource blocks on it with the GIL released; the async one
 //! hands it to asyncio.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
 use nylas_workspaces::ManualAssignOptions;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::{args, errors, models, runtime};
+use crate::{args, errors, models, numbers, runtime};
+
+/// `timeout=`'s default: 90 seconds per attempt.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
+/// `max_retries=`'s default.
+const DEFAULT_MAX_RETRIES: u32 = 2;
+/// `max_retry_wait=`'s default: the longest `Retry-After` waited out, 60 seconds.
+const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 
 /// The crate client, configured from the Python arguments.
 fn configure(
     api_key: Option<String>,
     region: &str,
     api_uri: Option<String>,
-    timeout: f64,
+    timeout: Duration,
     max_retries: u32,
+    max_retry_wait: Duration,
     rate_limit: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<nylas_workspaces::Client> {
     let rate_limit = self::rate_limit(rate_limit)?;
-    if !(timeout.is_finite() && timeout > 0.0) {
-        return Err(PyValueError::new_err(
-            "timeout must be a positive number of seconds",
-        ));
-    }
     let mut builder = nylas_workspaces::Client::builder()
         .region(args::region(region)?)
-        .timeout(std::time::Duration::from_secs_f64(timeout))
-        .max_retries(max_retries);
+        .timeout(timeout)
+        .max_retries(max_retries)
+        .max_retry_after(max_retry_wait);
     if let Some(key) = api_key {
         builder = builder.api_key(key);
     }
@@ -60,8 +68,13 @@ fn rate_limit(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<nylas_workspa
                 "{what} must be a number, not a bool"
             )));
         }
-        v.extract::<f64>()
-            .map_err(|_| PyTypeError::new_err(format!("{what} must be a number")))
+        v.extract::<f64>().map_err(|e| {
+            if e.is_instance_of::<PyOverflowError>(v.py()) {
+                PyOverflowError::new_err(format!("{what} is too large"))
+            } else {
+                PyTypeError::new_err(format!("{what} must be a number"))
+            }
+        })
     };
     if let Ok(dict) = value.cast::<PyDict>() {
         let mut rate = None;
@@ -78,9 +91,13 @@ fn rate_limit(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<nylas_workspa
                     if item.is_instance_of::<pyo3::types::PyBool>() {
                         return Err(PyTypeError::new_err("rate_limit['burst'] must be an int"));
                     }
-                    let value: i64 = item
-                        .extract()
-                        .map_err(|_| PyTypeError::new_err("rate_limit['burst'] must be an int"))?;
+                    let value: i64 = item.extract().map_err(|e: PyErr| {
+                        if e.is_instance_of::<PyOverflowError>(item.py()) {
+                            PyOverflowError::new_err("rate_limit['burst'] is out of range")
+                        } else {
+                            PyTypeError::new_err("rate_limit['burst'] must be an int")
+                        }
+                    })?;
                     burst = Some(u32::try_from(value).map_err(|_| {
                         PyValueError::new_err(format!(
                             "rate_limit['burst'] must be between 1 and {}, not {value}",
@@ -279,6 +296,15 @@ impl Workspaces {
         runtime::block_on(py, ops::auto_group(self.client.clone(), request))?
     }
 
+    /// Moves grants into (`assign_grants`) and out of (`remove_grants`) a workspace, in
+    /// chunks of at most 500 ids per list, `concurrency` requests at a time (default 4).
+    ///
+    /// Returns a `ManualAssignResult`, or raises `BulkAssignError` when some chunks failed;
+    /// either way every id is accounted for. On Ctrl-C no further chunk is sent, the requests
+    /// already in flight are given up to 30 seconds to finish, and `BulkAssignInterrupted`
+    /// (a `KeyboardInterrupt`) is raised with what was done and what was not: pass
+    /// `**err.retry_request()` to `manual_assign` to finish the job. A second Ctrl-C during
+    /// that wait abandons the requests in flight and raises a plain `KeyboardInterrupt`.
     #[pyo3(signature = (workspace_id, *, assign_grants=None, remove_grants=None, concurrency=None))]
     fn manual_assign(
         &self,
@@ -286,19 +312,44 @@ impl Workspaces {
         workspace_id: String,
         assign_grants: Option<Bound<'_, PyAny>>,
         remove_grants: Option<Bound<'_, PyAny>>,
-        concurrency: Option<usize>,
+        #[pyo3(from_py_with = numbers::concurrency)] concurrency: Option<usize>,
     ) -> PyResult<models::ManualAssignResult> {
         let request = args::manual_assign(
             &assign_grants.unwrap_or_else(|| empty_tuple(py)),
             &remove_grants.unwrap_or_else(|| empty_tuple(py)),
         )?;
-        let options = assign_options(concurrency);
-        runtime::block_on(
-            py,
-            ops::manual_assign(self.client.clone(), workspace_id, request, options),
-        )?
+        let stop = Arc::new(AtomicBool::new(false));
+        let options = assign_options(concurrency).stop_flag(Arc::clone(&stop));
+        let client = self.client.clone();
+        let assignment = async move {
+            client
+                .manual_assign_with(&workspace_id, request, options)
+                .await
+        };
+        match runtime::block_on_stoppable(py, assignment, stop, INTERRUPT_GRACE)? {
+            runtime::Stoppable::Finished(result) => {
+                result.map(Into::into).map_err(|e| errors::to_py_err(py, e))
+            }
+            runtime::Stoppable::Stopped(result, signal) => Err(match result {
+                // Finished anyway (the last chunks were already in flight): still raise, so
+                // the Ctrl-C is not lost, with the complete outcome.
+                Ok(outcome) => errors::interrupted(py, &outcome),
+                Err(nylas_workspaces::Error::BulkPartial(outcome)) => {
+                    errors::interrupted(py, &outcome)
+                }
+                // Failed before any chunk was planned (a check, the workspace lookup):
+                // nothing was moved; the Ctrl-C wins and the error rides along as its cause.
+                Err(other) => {
+                    signal.set_cause(py, Some(errors::to_py_err(py, other)));
+                    signal
+                }
+            }),
+        }
     }
 }
+
+/// How long a Ctrl-C'd `manual_assign` waits for the chunks already in flight.
+const INTERRUPT_GRACE: Duration = Duration::from_secs(30);
 
 /// Asynchronous access to `/v3/workspaces`; every method returns an awaitable.
 #[pyclass(frozen, module = "nylas_workspaces")]
@@ -366,6 +417,12 @@ impl AsyncWorkspaces {
         future_into_py(py, ops::auto_group(self.client.clone(), request))
     }
 
+    /// Awaitable `Workspaces.manual_assign`.
+    ///
+    /// Cancelling the task (`task.cancel()`, a timeout, Ctrl-C under `asyncio.run`) drops the
+    /// assignment: no further chunk is sent and the requests in flight are abandoned, so what
+    /// they did is not reported. To keep the outcome of an assignment that may be cancelled,
+    /// record it as it goes with a journal (`report=`), not with the exception.
     #[pyo3(signature = (workspace_id, *, assign_grants=None, remove_grants=None, concurrency=None))]
     fn manual_assign<'py>(
         &self,
@@ -373,7 +430,7 @@ impl AsyncWorkspaces {
         workspace_id: String,
         assign_grants: Option<Bound<'py, PyAny>>,
         remove_grants: Option<Bound<'py, PyAny>>,
-        concurrency: Option<usize>,
+        #[pyo3(from_py_with = numbers::concurrency)] concurrency: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = args::manual_assign(
             &assign_grants.unwrap_or_else(|| empty_tuple(py)),
@@ -388,6 +445,15 @@ impl AsyncWorkspaces {
 }
 
 /// The synchronous client. Calls block the calling thread, not other Python threads.
+///
+/// `timeout` (seconds, default 90) bounds each attempt of a request, not the call: a failed
+/// attempt is retried up to `max_retries` times (default 2), and before a retry the client may
+/// first wait out a `Retry-After` the server asked for, if it is at most `max_retry_wait`
+/// seconds (default 60; a longer one is raised at once as `RateLimitError` with
+/// `retry_after` set, and 0 never waits). The worst case of one call is therefore about
+/// `(max_retries + 1) * timeout` plus up to `max_retries` such waits and a short backoff.
+/// `rate_limit` paces every request of the client: None, requests per second, or
+/// `{"rate": ..., "burst": ..., "adaptive": ...}`.
 #[pyclass(frozen, module = "nylas_workspaces")]
 pub struct Client {
     #[pyo3(get)]
@@ -397,17 +463,33 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (api_key=None, *, region="us", api_uri=None, timeout=90.0, max_retries=2, rate_limit=None))]
+    #[pyo3(signature = (
+        api_key=None, *, region="us", api_uri=None, timeout=DEFAULT_TIMEOUT,
+        max_retries=DEFAULT_MAX_RETRIES, max_retry_wait=DEFAULT_MAX_RETRY_WAIT, rate_limit=None
+    ))]
+    #[pyo3(
+        text_signature = "(api_key=None, *, region='us', api_uri=None, timeout=90.0, max_retries=2, max_retry_wait=60.0, rate_limit=None)"
+    )]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
         region: &str,
         api_uri: Option<String>,
-        timeout: f64,
-        max_retries: u32,
+        #[pyo3(from_py_with = numbers::timeout)] timeout: Duration,
+        #[pyo3(from_py_with = numbers::max_retries)] max_retries: u32,
+        #[pyo3(from_py_with = numbers::max_retry_wait)] max_retry_wait: Duration,
         rate_limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let client = configure(api_key, region, api_uri, timeout, max_retries, rate_limit)?;
+        let client = configure(
+            api_key,
+            region,
+            api_uri,
+            timeout,
+            max_retries,
+            max_retry_wait,
+            rate_limit,
+        )?;
         Ok(Self {
             workspaces: Py::new(py, Workspaces { client })?,
         })
@@ -435,6 +517,10 @@ impl Client {
 }
 
 /// The asynchronous client: the same surface as `Client`, every call awaitable.
+///
+/// The arguments mean what they mean for `Client`: `timeout` bounds each attempt, and a call
+/// may take about `(max_retries + 1) * timeout` plus up to `max_retries` waits of at most
+/// `max_retry_wait` seconds each for a `Retry-After`.
 #[pyclass(frozen, module = "nylas_workspaces")]
 pub struct AsyncClient {
     #[pyo3(get)]
@@ -444,17 +530,33 @@ pub struct AsyncClient {
 #[pymethods]
 impl AsyncClient {
     #[new]
-    #[pyo3(signature = (api_key=None, *, region="us", api_uri=None, timeout=90.0, max_retries=2, rate_limit=None))]
+    #[pyo3(signature = (
+        api_key=None, *, region="us", api_uri=None, timeout=DEFAULT_TIMEOUT,
+        max_retries=DEFAULT_MAX_RETRIES, max_retry_wait=DEFAULT_MAX_RETRY_WAIT, rate_limit=None
+    ))]
+    #[pyo3(
+        text_signature = "(api_key=None, *, region='us', api_uri=None, timeout=90.0, max_retries=2, max_retry_wait=60.0, rate_limit=None)"
+    )]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
         region: &str,
         api_uri: Option<String>,
-        timeout: f64,
-        max_retries: u32,
+        #[pyo3(from_py_with = numbers::timeout)] timeout: Duration,
+        #[pyo3(from_py_with = numbers::max_retries)] max_retries: u32,
+        #[pyo3(from_py_with = numbers::max_retry_wait)] max_retry_wait: Duration,
         rate_limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let client = configure(api_key, region, api_uri, timeout, max_retries, rate_limit)?;
+        let client = configure(
+            api_key,
+            region,
+            api_uri,
+            timeout,
+            max_retries,
+            max_retry_wait,
+            rate_limit,
+        )?;
         Ok(Self {
             workspaces: Py::new(py, AsyncWorkspaces { client })?,
         })

@@ -7,17 +7,10 @@ use nylas_workspaces_emulator::{Emulator as Server, EmulatorConfig, Fault, NewGr
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
+use crate::numbers;
+
 fn emulator_err(e: nylas_workspaces_emulator::EmulatorError) -> PyErr {
     PyRuntimeError::new_err(e.to_string())
-}
-
-/// Seconds from Python as a `Duration`, refusing negative, NaN and infinite values.
-fn seconds(name: &str, value: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(value).map_err(|_| {
-        PyValueError::new_err(format!(
-            "{name} must be a finite, non-negative number of seconds, not {value}"
-        ))
-    })
 }
 
 fn from_name<T: serde::de::DeserializeOwned>(kind: &str, name: &str) -> PyResult<T> {
@@ -42,18 +35,19 @@ impl EmulatorServer {
 #[pymethods]
 impl EmulatorServer {
     #[new]
-    #[pyo3(signature = (*, api_key, default_workspace, latency=0.0, seed_file=None))]
+    #[pyo3(signature = (*, api_key, default_workspace, latency=Duration::ZERO, seed_file=None))]
+    #[pyo3(text_signature = "(*, api_key, default_workspace, latency=0.0, seed_file=None)")]
     fn new(
         py: Python<'_>,
         api_key: String,
         default_workspace: bool,
-        latency: f64,
+        #[pyo3(from_py_with = numbers::latency)] latency: Duration,
         seed_file: Option<String>,
     ) -> PyResult<Self> {
         let mut config = EmulatorConfig::new()
             .api_key(api_key)
             .default_workspace(default_workspace)
-            .latency(seconds("latency", latency)?);
+            .latency(latency);
         if let Some(path) = seed_file {
             config = config.seed_file(path);
         }
@@ -123,8 +117,17 @@ impl EmulatorServer {
             .calls(from_name::<Operation>("operation", operation)?))
     }
 
-    fn set_latency(&self, secs: f64) -> PyResult<()> {
-        self.running()?.set_latency(seconds("latency", secs)?);
+    fn set_latency(&self, #[pyo3(from_py_with = numbers::latency)] secs: Duration) -> PyResult<()> {
+        self.running()?.set_latency(secs);
+        Ok(())
+    }
+
+    /// The `Retry-After` (whole seconds) sent with injected `too_many_requests` faults.
+    fn set_retry_after(
+        &self,
+        #[pyo3(from_py_with = numbers::retry_after_secs)] secs: u64,
+    ) -> PyResult<()> {
+        self.running()?.set_retry_after_secs(secs);
         Ok(())
     }
 
@@ -135,8 +138,11 @@ impl EmulatorServer {
         Ok(())
     }
 
-    fn advance_clock(&self, secs: f64) -> PyResult<()> {
-        self.running()?.advance_clock(seconds("seconds", secs)?);
+    fn advance_clock(
+        &self,
+        #[pyo3(from_py_with = numbers::clock_step)] secs: Duration,
+    ) -> PyResult<()> {
+        self.running()?.advance_clock(secs);
         Ok(())
     }
 

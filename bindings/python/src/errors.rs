@@ -3,7 +3,7 @@
 //! The classes are plain Python (so they can subclass `ValueError` and carry attributes);
 //! this module only picks the class and fills in the attributes.
 
-use nylas_workspaces::{ApiError, Error, ManualAssignOutcome};
+use nylas_workspaces::{ApiError, Error, GrantRef, ManualAssignOutcome};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
@@ -45,7 +45,11 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kwargs.set_item("body", &u.snippet)?;
             instantiate(py, "APIResponseValidationError", &message, &kwargs)
         }
-        Error::BulkPartial(outcome) => bulk_error(py, &message, outcome, &kwargs),
+        Error::BulkPartial(outcome) => {
+            bulk_kwargs(py, outcome, &kwargs)?;
+            instantiate(py, "BulkAssignError", &message, &kwargs)
+        }
+        Error::Config { .. } => instantiate(py, "ConfigurationError", &message, &kwargs),
         _ => instantiate(py, "NylasWorkspacesError", &message, &kwargs),
     }
 }
@@ -79,37 +83,47 @@ fn api_error(py: Python<'_>, api: &ApiError, kwargs: &Bound<'_, PyDict>) -> PyRe
     instantiate(py, name, &message, kwargs)
 }
 
-fn bulk_error(
+/// The `BulkAssignInterrupted` (a `KeyboardInterrupt`) for an assignment stopped by Ctrl-C.
+pub fn interrupted(py: Python<'_>, outcome: &ManualAssignOutcome) -> PyErr {
+    let message = format!(
+        "manual assignment to {} interrupted: {} assigned, {} removed, {} failed, {} not sent",
+        outcome.workspace_id,
+        outcome.assigned.len(),
+        outcome.removed.len(),
+        outcome.failed.len(),
+        outcome.not_sent.len()
+    );
+    let kwargs = PyDict::new(py);
+    bulk_kwargs(py, outcome, &kwargs)
+        .and_then(|()| instantiate(py, "BulkAssignInterrupted", &message, &kwargs))
+        .unwrap_or_else(|e| e)
+}
+
+/// The attributes `BulkAssignError` and `BulkAssignInterrupted` share: every id of the
+/// assignment in exactly one of `assigned`, `removed`, `unmatched`, `failed` (with the error
+/// of its request) and `not_sent`, plus the request that finishes the job.
+fn bulk_kwargs(
     py: Python<'_>,
-    message: &str,
     outcome: &ManualAssignOutcome,
     kwargs: &Bound<'_, PyDict>,
-) -> PyResult<PyErr> {
+) -> PyResult<()> {
     let failed = PyDict::new(py);
     for f in &outcome.failed {
         let exc = build(py, &f.error).unwrap_or_else(|e| e);
         failed.set_item(PyString::new(py, &f.grant_id), exc.into_value(py))?;
     }
-    for g in &outcome.not_sent {
-        let exc = class(py, "NylasWorkspacesError")?.call1((format!(
-            "grant {} was not sent: an earlier request of this assignment failed in a way \
-             that would fail it too",
-            g.grant_id
-        ),))?;
-        failed.set_item(PyString::new(py, &g.grant_id), exc)?;
-    }
+    let ids = |refs: &[GrantRef]| refs.iter().map(|g| g.grant_id.clone()).collect::<Vec<_>>();
+    let retry = outcome.retry_request().unwrap_or_default();
+    let retry_dict = PyDict::new(py);
+    retry_dict.set_item("assign_grants", retry.assign_ids())?;
+    retry_dict.set_item("remove_grants", retry.remove_ids())?;
     kwargs.set_item("workspace_id", &outcome.workspace_id)?;
-    kwargs.set_item("grants_assigned", &outcome.assigned)?;
-    kwargs.set_item("grants_removed", &outcome.removed)?;
-    kwargs.set_item(
-        "unmatched",
-        outcome
-            .unmatched
-            .iter()
-            .map(|g| g.grant_id.as_str())
-            .collect::<Vec<_>>(),
-    )?;
+    kwargs.set_item("assigned", &outcome.assigned)?;
+    kwargs.set_item("removed", &outcome.removed)?;
+    kwargs.set_item("unmatched", ids(&outcome.unmatched))?;
     kwargs.set_item("failed", failed)?;
+    kwargs.set_item("not_sent", ids(&outcome.not_sent))?;
     kwargs.set_item("request_ids", &outcome.request_ids)?;
-    instantiate(py, "BulkAssignError", message, kwargs)
+    kwargs.set_item("retry", retry_dict)?;
+    Ok(())
 }

@@ -10,6 +10,7 @@ mod client;
 mod emulator;
 mod errors;
 mod models;
+mod numbers;
 mod runtime;
 
 use pyo3::prelude::*;

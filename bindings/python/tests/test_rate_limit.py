@@ -85,7 +85,8 @@ def test_wrong_shapes_are_refused_by_the_binding(
 def test_values_the_client_cannot_use_are_configuration_errors(
     emu: Emulator, limit: Any
 ) -> None:
-    with pytest.raises(nw.NylasWorkspacesError) as info:
+    with pytest.raises(nw.ConfigurationError) as info:
         emu.client(rate_limit=limit)
+    assert isinstance(info.value, nw.NylasWorkspacesError) and isinstance(info.value, ValueError)
     assert emu.api_key not in str(info.value)
     assert "rate" in str(info.value) or "burst" in str(info.value)

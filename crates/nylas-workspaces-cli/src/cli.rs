@@ -55,9 +55,28 @@ pub struct GlobalOptions {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Seconds allowed for each attempt of a request (decimals allowed).
+    /// Seconds allowed for each attempt of a request (decimals allowed; at most 86400). It is
+    /// per attempt: a retried request can take (--max-retries + 1) times this, plus up to
+    /// --max-retry-wait before each retry.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
     pub timeout: Option<f64>,
+
+    /// The longest wait a server may ask for (Retry-After) that is sat out silently before
+    /// retrying (decimals allowed; 0 to 3600). A longer requested wait ends the command at once
+    /// with exit 1 and the wait in the message, instead of looking like a hang.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        value_parser = retry_wait_seconds,
+        default_value_t = crate::connect::LONGEST_SILENT_WAIT.as_secs_f64()
+    )]
+    pub max_retry_wait: f64,
+
+    /// Allow a plain http:// --api-uri on a host that is not this machine. The API key then
+    /// travels unencrypted: only on a network you trust (a local proxy, a test rig).
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
 
     /// How many times a failed attempt is retried (429, 5xx, timeouts); 0 turns retries off.
     #[arg(long, global = true, value_name = "N")]
@@ -240,17 +259,54 @@ pub struct EmulatorArgs {
     pub seed: Option<PathBuf>,
 }
 
-/// Parses `--timeout`: a finite number of seconds greater than zero.
+/// Prints what clap reports about the command line (an error, or the help or version asked
+/// for) on the stream clap would use, escaped like every other output of the tool.
+pub fn print_parse_error(error: &clap::Error) {
+    use std::io::Write;
+    let text = crate::render::parse_error_text(error);
+    // As clap's own printing does, a closed stream (`--help | head -1`) is not worth a panic.
+    let _ = if error.use_stderr() {
+        std::io::stderr().write_all(text.as_bytes())
+    } else {
+        std::io::stdout().write_all(text.as_bytes())
+    };
+}
+
+/// The largest `--timeout`: a day.
+pub const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// The largest `--max-retry-wait`: an hour.
+pub const MAX_RETRY_WAIT_SECS: f64 = 3_600.0;
+
+/// Parses `--timeout`: a finite number of seconds greater than zero, at most a day.
 fn positive_seconds(raw: &str) -> Result<f64, String> {
-    let seconds: f64 = raw
-        .parse()
-        .map_err(|_| format!("'{raw}' is not a number of seconds"))?;
-    if seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0 {
+    let seconds = seconds(raw)?;
+    if seconds > 0.0 && seconds <= MAX_TIMEOUT_SECS {
         Ok(seconds)
     } else {
         Err(format!(
-            "'{raw}' is out of range (more than 0, at most 86400 seconds)"
+            "'{raw}' is out of range (more than 0, at most {MAX_TIMEOUT_SECS} seconds)"
         ))
+    }
+}
+
+/// Parses `--max-retry-wait`: a finite number of seconds from zero to an hour.
+fn retry_wait_seconds(raw: &str) -> Result<f64, String> {
+    let seconds = seconds(raw)?;
+    if (0.0..=MAX_RETRY_WAIT_SECS).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "'{raw}' is out of range (0 to {MAX_RETRY_WAIT_SECS} seconds)"
+        ))
+    }
+}
+
+/// A number of seconds, refusing what is not a finite number (NaN, inf).
+fn seconds(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() => Ok(seconds),
+        _ => Err(format!("'{raw}' is not a number of seconds")),
     }
 }
 
@@ -306,9 +362,28 @@ mod tests {
     #[test]
     fn timeouts_must_be_positive_and_finite() {
         assert_eq!(positive_seconds("1.5"), Ok(1.5));
-        for bad in ["0", "-1", "NaN", "inf", "soon", "1e9"] {
+        assert_eq!(positive_seconds("86400"), Ok(86_400.0));
+        for bad in [
+            "0", "-1", "NaN", "inf", "-inf", "soon", "1e9", "1e300", "86400.5", "",
+        ] {
             assert!(positive_seconds(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn retry_waits_are_bounded_and_default_to_ten_seconds() {
+        assert_eq!(retry_wait_seconds("0"), Ok(0.0));
+        assert_eq!(retry_wait_seconds("2.5"), Ok(2.5));
+        assert_eq!(retry_wait_seconds("3600"), Ok(3_600.0));
+        for bad in ["-0.1", "NaN", "inf", "1e300", "3601", "later"] {
+            assert!(retry_wait_seconds(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse(&["list"]).unwrap().global.max_retry_wait, 10.0);
+        let cli = parse(&["list", "--max-retry-wait", "1", "--allow-insecure-http"]).unwrap();
+        assert_eq!(cli.global.max_retry_wait, 1.0);
+        assert!(cli.global.allow_insecure_http);
+        let err = parse(&["list", "--max-retry-wait", "NaN"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
     }
 
     #[test]

@@ -12,10 +12,22 @@
 //! A line with a comma in a file without a `grant_id` header, an id containing whitespace, an
 //! empty `grant_id` cell or a row too short to have one are errors: guessing there would risk
 //! moving the wrong grants.
+//!
+//! The input is read line by line, never whole, and no line may be longer than
+//! [`MAX_LINE_BYTES`]: memory stays proportional to the ids, and a wrong path such as
+//! `/dev/zero` or a binary file ends in a usage error at its first line instead of filling
+//! memory. A NUL byte or another control character (binary data), or bytes that are not
+//! UTF-8, are refused with the line they are on.
 
 use std::collections::HashSet;
 use std::fmt;
+use std::io::{self, BufRead, BufReader};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The longest line accepted, in bytes (without its line break). Grant ids are a few dozen
+/// bytes; even a wide CSV export row stays far below this.
+pub const MAX_LINE_BYTES: usize = 4096;
 
 /// The ids read from one file, in file order, without duplicates.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,61 +60,191 @@ impl fmt::Display for IdsFileError {
 
 impl std::error::Error for IdsFileError {}
 
+/// Set once standard input has been handed to a reader: it can be read only once per run.
+static STDIN_TAKEN: AtomicBool = AtomicBool::new(false);
+
 /// Reads and parses a file of grant ids; `-` reads standard input, so ids can be piped in.
+/// Standard input can be read only once: a second `-` (for `--grants-file` and
+/// `--remove-file`, or twice for one of them) is an error, not a silently empty list.
 pub fn read(path: &Path) -> Result<GrantIds, IdsFileError> {
-    let from_stdin = path == Path::new("-");
-    let shown = if from_stdin {
-        "<stdin>".to_owned()
-    } else {
-        path.display().to_string()
-    };
-    let bytes = if from_stdin {
-        let mut buffer = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer).map(|_| buffer)
-    } else {
-        std::fs::read(path)
-    };
-    let bytes = bytes.map_err(|e| IdsFileError {
+    if path == Path::new("-") {
+        let shown = "<stdin>";
+        if STDIN_TAKEN.swap(true, Ordering::SeqCst) {
+            return Err(IdsFileError {
+                path: shown.into(),
+                line: None,
+                reason: "standard input can be read only once, but `-` was given for more than \
+                         one --grants-file/--remove-file; put one of the lists in a file"
+                    .into(),
+            });
+        }
+        return read_from(io::stdin().lock(), shown);
+    }
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| IdsFileError {
         path: shown.clone(),
         line: None,
         reason: format!("cannot read it: {e}"),
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| IdsFileError {
-        path: shown.clone(),
-        line: None,
-        reason: format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
-    parse(&text).map_err(|(line, reason)| IdsFileError {
-        path: shown,
+    read_from(BufReader::new(file), &shown)
+}
+
+/// Reads and parses grant ids from any reader, line by line; `shown` names the source in
+/// errors.
+pub fn read_from(mut reader: impl BufRead, shown: &str) -> Result<GrantIds, IdsFileError> {
+    let fail = |line: Option<usize>, reason: String| IdsFileError {
+        path: shown.to_owned(),
         line,
         reason,
-    })
+    };
+    let mut parser = Parser::default();
+    let mut buffer = Vec::with_capacity(256);
+    let mut line_no = 0;
+    loop {
+        line_no += 1;
+        buffer.clear();
+        match next_line(&mut reader, &mut buffer) {
+            Ok(Line::End) => break,
+            Ok(Line::Text) => {}
+            Ok(Line::TooLong) => {
+                return Err(fail(
+                    Some(line_no),
+                    format!(
+                        "the line is longer than {MAX_LINE_BYTES} bytes; this is not a file \
+                         of grant ids"
+                    ),
+                ));
+            }
+            Ok(Line::Binary) => {
+                // The first problem on the line is the one reported.
+                let reason = match std::str::from_utf8(&buffer) {
+                    Err(e) => not_utf8(&e),
+                    Ok(_) => "the line has a NUL byte: this is binary data, not a text file of \
+                              grant ids"
+                        .into(),
+                };
+                return Err(fail(Some(line_no), reason));
+            }
+            Err(e) => return Err(fail(Some(line_no), format!("cannot read it: {e}"))),
+        }
+        let text = std::str::from_utf8(&buffer).map_err(|e| fail(Some(line_no), not_utf8(&e)))?;
+        parser
+            .line(line_no, text)
+            .map_err(|(line, reason)| fail(line, reason))?;
+    }
+    Ok(parser.finish())
+}
+
+fn not_utf8(error: &std::str::Utf8Error) -> String {
+    format!(
+        "not UTF-8 text (invalid byte at column {})",
+        error.valid_up_to() + 1
+    )
+}
+
+/// What [`next_line`] found.
+enum Line {
+    /// A line is in the buffer (the final line may lack its line break).
+    Text,
+    /// The input ended before any byte of a new line.
+    End,
+    /// The line exceeds [`MAX_LINE_BYTES`]; the rest of it was not read.
+    TooLong,
+    /// The line has a NUL byte; what precedes it is in the buffer, the rest was not read.
+    Binary,
+}
+
+/// Reads one line into `buffer` (without the `\n`), never holding more than
+/// [`MAX_LINE_BYTES`] + the reader's own buffer in memory.
+fn next_line(reader: &mut impl BufRead, buffer: &mut Vec<u8>) -> io::Result<Line> {
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(if buffer.is_empty() {
+                Line::End
+            } else {
+                Line::Text
+            });
+        }
+        let newline = available.iter().position(|&b| b == b'\n');
+        let content = &available[..newline.unwrap_or(available.len())];
+        // Only look as far as the limit: /dev/zero shows its NUL bytes at once.
+        let room = (MAX_LINE_BYTES + 1).saturating_sub(buffer.len());
+        let looked_at = &content[..content.len().min(room)];
+        if let Some(nul) = looked_at.iter().position(|&b| b == 0) {
+            buffer.extend_from_slice(&looked_at[..nul]);
+            return Ok(Line::Binary);
+        }
+        if buffer.len() + content.len() > MAX_LINE_BYTES {
+            return Ok(Line::TooLong);
+        }
+        buffer.extend_from_slice(content);
+        let used = content.len() + usize::from(newline.is_some());
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok(Line::Text);
+        }
+    }
 }
 
 /// Parses the text of a grant-id file; errors carry the 1-based line number.
 pub fn parse(text: &str) -> Result<GrantIds, (Option<usize>, String)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut column: Option<usize> = None;
-    let mut seen_content = false;
-    let mut seen = HashSet::new();
-    let mut out = GrantIds::default();
+    let mut parser = Parser::default();
+    for (index, line) in text.split('\n').enumerate() {
+        parser.line(index + 1, line)?;
+    }
+    Ok(parser.finish())
+}
 
-    for (index, raw_line) in text.split('\n').enumerate() {
-        let line_no = index + 1;
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line).trim();
+/// The state of a file being parsed line by line.
+#[derive(Default)]
+struct Parser {
+    /// The `grant_id` column, once a CSV header named one.
+    column: Option<usize>,
+    seen_content: bool,
+    seen: HashSet<String>,
+    out: GrantIds,
+}
+
+impl Parser {
+    /// Takes one line (without its `\n`).
+    fn line(&mut self, line_no: usize, raw_line: &str) -> Result<(), (Option<usize>, String)> {
+        let raw_line = if line_no == 1 {
+            raw_line.strip_prefix('\u{feff}').unwrap_or(raw_line)
+        } else {
+            raw_line
+        };
+        let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        // Tabs and carriage returns are whitespace, judged below; other controls mean the
+        // file is not text at all.
+        if let Some(c) = raw_line
+            .chars()
+            .find(|&c| c.is_ascii_control() && c != '\t' && c != '\r')
+        {
+            return Err((
+                Some(line_no),
+                format!(
+                    "the line has the control character U+{:04X}: this is binary data, not a \
+                     text file of grant ids",
+                    u32::from(c)
+                ),
+            ));
+        }
+        let line = raw_line.trim();
         if line.is_empty() || line.starts_with('#') {
-            continue;
+            return Ok(());
         }
-        let first_content_line = !seen_content;
-        seen_content = true;
+        let first_content_line = !self.seen_content;
+        self.seen_content = true;
         if first_content_line && let Some(position) = header_column(line) {
-            column = Some(position);
-            continue;
+            self.column = Some(position);
+            return Ok(());
         }
-        let id = match column {
+        let id = match self.column {
             Some(position) => csv_cell(line, position, line_no)?,
             None if line.contains(',') => {
                 return Err((
@@ -120,13 +262,17 @@ pub fn parse(text: &str) -> Result<GrantIds, (Option<usize>, String)> {
                 format!("{id:?} contains whitespace, which no grant id does"),
             ));
         }
-        if seen.insert(id.clone()) {
-            out.ids.push(id);
+        if self.seen.insert(id.clone()) {
+            self.out.ids.push(id);
         } else {
-            out.duplicates += 1;
+            self.out.duplicates += 1;
         }
+        Ok(())
     }
-    Ok(out)
+
+    fn finish(self) -> GrantIds {
+        self.out
+    }
 }
 
 /// The position of the `grant_id` column when `line` is a CSV header naming one.
@@ -264,6 +410,104 @@ mod tests {
             split_csv(r#"a,"b ""c""",d"#).unwrap(),
             ["a", "b \"c\"", "d"]
         );
+    }
+
+    fn read_bytes(bytes: &[u8]) -> Result<GrantIds, IdsFileError> {
+        read_from(bytes, "ids.txt")
+    }
+
+    #[test]
+    fn reading_line_by_line_matches_parsing_the_whole_text() {
+        let samples = [
+            "# exported 2024-09-02\n\ng-1\n  g-2  \n# g-3 is gone\ng-4\n\n",
+            "\u{feff}g-1\r\ng-2\r\n\r\ng-3",
+            "g-1\ng-2\ng-1\ng-1\n",
+            "\u{feff}email,\"Grant_ID\",team\r\nann@x.com,g-1,sales\r\n\"bob, jr@x.com\",\"g-2\",ops\r\n",
+            "",
+            "\n",
+        ];
+        for text in samples {
+            // A tiny buffer makes every line straddle several reads.
+            let tiny = BufReader::with_capacity(3, text.as_bytes());
+            assert_eq!(
+                read_from(tiny, "t").unwrap(),
+                parse(text).unwrap(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_hundred_thousand_lines_are_read_with_duplicates_counted() {
+        // A CSV export with CRLF endings; the last ten rows repeat the first ten ids.
+        let mut text = String::from("grant_id\r\n");
+        for i in 0..100_000 {
+            text.push_str(&format!(
+                "{:08}-0000-4000-8000-000000000000\r\n",
+                i % 99_990
+            ));
+        }
+        let parsed = read_from(BufReader::new(text.as_bytes()), "big.csv").unwrap();
+        assert_eq!(parsed.ids.len(), 99_990);
+        assert_eq!(parsed.duplicates, 10);
+        assert_eq!(parsed.ids[99_989], "00099989-0000-4000-8000-000000000000");
+    }
+
+    #[test]
+    fn an_endless_stream_of_zeros_or_of_one_letter_stops_at_the_first_line() {
+        let zeros = read_from(BufReader::new(std::io::repeat(0)), "/dev/zero").unwrap_err();
+        assert_eq!(zeros.line, Some(1));
+        assert!(zeros.reason.contains("NUL"), "{zeros}");
+        let letters = read_from(BufReader::new(std::io::repeat(b'a')), "aaa").unwrap_err();
+        assert_eq!(letters.line, Some(1));
+        assert!(
+            letters.reason.contains("longer than 4096 bytes"),
+            "{letters}"
+        );
+    }
+
+    #[test]
+    fn the_longest_line_is_accepted_and_one_byte_more_is_not() {
+        let longest = "g".repeat(MAX_LINE_BYTES);
+        let text = format!("g-1\n{longest}\r\n");
+        // The \r of a CRLF ending counts, as it is on the line.
+        let err = read_bytes(text.as_bytes()).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        let text = format!("g-1\n{longest}\ng-2\n");
+        assert_eq!(read_bytes(text.as_bytes()).unwrap().ids.len(), 3);
+        let text = format!("g-1\n{longest}g\n");
+        let err = read_bytes(text.as_bytes()).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.to_string().starts_with("ids.txt:2: the line is longer"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn binary_and_non_utf8_lines_are_refused_with_their_line() {
+        let err = read_bytes(b"g-1\ng-2\ng\x003\n").unwrap_err();
+        assert_eq!(
+            (err.line, err.reason.contains("NUL")),
+            (Some(3), true),
+            "{err}"
+        );
+        let err = read_bytes(b"g-1\n\x1b[31mg-2\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.reason.contains("U+001B"), "{err}");
+        let err = read_bytes(b"\xff\xfe\x00").unwrap_err();
+        assert!(err.reason.contains("not UTF-8"), "{err}");
+        let err = read_bytes(b"g-1\ng-\xff2\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.reason
+                .contains("not UTF-8 text (invalid byte at column 3)"),
+            "{err}"
+        );
+        // Tabs around an id are whitespace, as before; inside one they are refused as such.
+        assert_eq!(read_bytes(b"\tg-1\t\n").unwrap().ids, ["g-1"]);
+        let err = read_bytes(b"g\t1\n").unwrap_err();
+        assert!(err.reason.contains("whitespace"), "{err}");
     }
 
     #[test]

@@ -59,7 +59,7 @@ where
         Ok(cli) => cli,
         Err(error) => {
             // Help and version land here too; clap knows which stream and code each gets.
-            let _ = error.print();
+            cli::print_parse_error(&error);
             return exit(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };

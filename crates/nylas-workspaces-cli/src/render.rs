@@ -3,6 +3,13 @@
 //!
 //! Errors come from the client crate, whose messages never contain the API key; nothing here
 //! has access to the key either.
+//!
+//! Every string that came from the server, a file or the command line goes through [`escape`]
+//! before it reaches a terminal: a workspace named `\x1b]0;pwned\x07` must show as those
+//! characters, not retitle the window, move the cursor or reverse the line. JSON output stays
+//! exact (the characters are escaped the JSON way, so a parser gets the server's string back).
+
+use std::borrow::Cow;
 
 use comfy_table::{Table, presets::NOTHING};
 use nylas_workspaces::{AutoGroupJob, Error, Workspace};
@@ -11,6 +18,53 @@ use serde_json::{Value, json};
 use crate::failure::Failure;
 use crate::report::{Report, Status};
 use crate::timestamp::format_unix;
+
+/// Whether a terminal could act on `c` instead of showing it: C0 controls (newline and tab
+/// included), DEL, C1 controls, the Unicode bidirectional controls that reorder what follows
+/// (U+202A–U+202E, U+2066–U+2069, and the marks U+061C, U+200E, U+200F) and the line and
+/// paragraph separators U+2028, U+2029.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` made safe to print: every character [`is_unsafe_char`] picks is shown as a Rust-style
+/// escape (`\u{1b}`, `\u{202e}`), so it is visible and inert. Everything else, backslashes
+/// included, is left as it is. Borrowed when there is nothing to escape.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, false)
+}
+
+/// Like [`escape`], but keeps line breaks: for multi-line text this tool composed itself
+/// around user-supplied values (clap's usage errors).
+pub fn escape_lines(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, true)
+}
+
+fn escape_keeping(text: &str, newlines: bool) -> Cow<'_, str> {
+    let unsafe_here = |c: char| is_unsafe_char(c) && !(newlines && c == '\n');
+    if !text.chars().any(unsafe_here) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_here(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// A table of workspaces, default first as Nylas lists it.
 pub fn workspace_table(workspaces: &[Workspace]) -> String {
@@ -30,16 +84,20 @@ pub fn workspace_table(workspaces: &[Workspace]) -> String {
     ]);
     for ws in workspaces {
         let name = if ws.default {
-            format!("{} (default)", ws.name)
+            format!("{} (default)", escape(&ws.name))
         } else {
-            ws.name.clone()
+            escape(&ws.name).into_owned()
         };
         table.add_row([
-            ws.workspace_id.clone(),
+            escape(&ws.workspace_id).into_owned(),
             name,
-            ws.domain.clone().unwrap_or_else(|| "-".into()),
+            ws.domain
+                .as_deref()
+                .map_or("-".into(), |d| escape(d).into_owned()),
             yes_no(ws.auto_group).into(),
-            ws.policy_id.clone().unwrap_or_else(|| "-".into()),
+            ws.policy_id
+                .as_deref()
+                .map_or("-".into(), |p| escape(p).into_owned()),
             ws.rule_ids.len().to_string(),
         ]);
     }
@@ -52,7 +110,7 @@ pub fn workspace_table(workspaces: &[Workspace]) -> String {
 /// One workspace, field by field.
 pub fn workspace_detail(ws: &Workspace) -> String {
     let mut out = String::new();
-    let mut line = |key: &str, value: &str| out.push_str(&format!("{key:<15}{value}\n"));
+    let mut line = |key: &str, value: &str| out.push_str(&format!("{key:<15}{}\n", escape(value)));
     line("workspace_id", &ws.workspace_id);
     line("name", &ws.name);
     line("default", yes_no(ws.default));
@@ -77,9 +135,9 @@ pub fn workspace_detail(ws: &Workspace) -> String {
 
 /// The started auto-group job.
 pub fn auto_group_job(job: &AutoGroupJob) -> String {
-    let mut out = format!("auto-group job {} started", job.job_id);
+    let mut out = format!("auto-group job {} started", escape(&job.job_id));
     if !job.message.is_empty() {
-        out.push_str(&format!(": {}", job.message));
+        out.push_str(&format!(": {}", escape(&job.message)));
     }
     out.push('\n');
     out
@@ -88,8 +146,10 @@ pub fn auto_group_job(job: &AutoGroupJob) -> String {
 /// The deletion confirmation.
 pub fn deleted(workspace_id: &str, request_id: &str) -> String {
     format!(
-        "deleted workspace {workspace_id} (request id {request_id}); its grants moved to the \
-         default workspace, if the application has one\n"
+        "deleted workspace {} (request id {}); its grants moved to the default workspace, if \
+         the application has one\n",
+        escape(workspace_id),
+        escape(request_id)
     )
 }
 
@@ -98,7 +158,12 @@ pub fn assign_summary(report: &Report, duplicates_dropped: usize) -> String {
     let s = report.summary;
     let mut out = format!(
         "workspace {}: {} assigned, {} removed, {} unmatched, {} failed, {} not sent\n",
-        report.workspace_id, s.assigned, s.removed, s.unmatched, s.failed, s.not_sent
+        escape(&report.workspace_id),
+        s.assigned,
+        s.removed,
+        s.unmatched,
+        s.failed,
+        s.not_sent
     );
     if duplicates_dropped > 0 {
         out.push_str(&format!(
@@ -119,7 +184,7 @@ pub fn assign_summary(report: &Report, duplicates_dropped: usize) -> String {
         }
     }
     for (error, count) in errors.iter().take(5) {
-        out.push_str(&format!("  {count} failed: {error}\n"));
+        out.push_str(&format!("  {count} failed: {}\n", escape(error)));
     }
     if s.not_sent > 0 {
         let why = match report.not_sent_reason.as_deref() {
@@ -149,8 +214,9 @@ pub fn assign_summary(report: &Report, duplicates_dropped: usize) -> String {
 /// hint where they help.
 pub fn failure_text(failure: &Failure) -> String {
     match failure {
-        Failure::Usage(message) => format!("error: {message}\n"),
-        Failure::Local(message) => format!("error: {message}\n"),
+        Failure::Usage(message) | Failure::Local(message) => {
+            format!("error: {}\n", escape(message))
+        }
         Failure::Partial {
             outcome,
             report_path,
@@ -164,21 +230,21 @@ pub fn failure_text(failure: &Failure) -> String {
                 out.push_str(&format!(
                     "the report lists every id; to retry exactly the failed ones:\n  \
                      nylas-workspaces assign --retry-from {}\n",
-                    path.display()
+                    escape(&path.display().to_string())
                 ));
             }
             out
         }
         Failure::Api(error) => {
-            let mut out = format!("error: {error}\n");
+            let mut out = format!("error: {}\n", escape(&error.to_string()));
             if let Some(status) = error.status() {
                 out.push_str(&format!("  status: {status}\n"));
             }
             if let Some(request_id) = error.request_id() {
-                out.push_str(&format!("  request id: {request_id}\n"));
+                out.push_str(&format!("  request id: {}\n", escape(request_id)));
             }
             for cause in transport_causes(error) {
-                out.push_str(&format!("  cause: {cause}\n"));
+                out.push_str(&format!("  cause: {}\n", escape(&cause)));
             }
             if error.nothing_sent() {
                 out.push_str("  nothing was changed: the request was refused before sending\n");
@@ -188,6 +254,13 @@ pub fn failure_text(failure: &Failure) -> String {
             out
         }
     }
+}
+
+/// What clap has to say about the command line (a usage error, or the help and version text),
+/// with the line breaks kept and anything else a terminal could act on escaped: clap quotes
+/// the offending argument back, and an argument can come from a hostile file.
+pub fn parse_error_text(error: &clap::Error) -> String {
+    escape_lines(&error.render().to_string()).into_owned()
 }
 
 /// The machine-readable description of a failure, for `--json`.
@@ -243,10 +316,27 @@ fn error_kind(error: &Error) -> &'static str {
 }
 
 /// Serialises a value as pretty JSON with a final newline.
+///
+/// serde_json escapes C0 controls but writes DEL, C1 controls and bidi controls as they are;
+/// those are written as `\uXXXX` escapes here too, so the document is still exact (a parser
+/// reads back the very same string) and safe to look at in a terminal. Outside strings a JSON
+/// document has only ASCII punctuation, digits, letters and whitespace, so replacing these
+/// characters anywhere only ever touches string contents.
 pub fn json_text(value: &impl serde::Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
-    text.push('\n');
-    text
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        // C0 controls are already escaped inside strings (any left are the document's own
+        // newlines); every character picked here is in the Basic Multilingual Plane, so one
+        // \uXXXX escape stands for it.
+        if u32::from(c) >= 0x7f && is_unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    out
 }
 
 fn yes_no(flag: bool) -> &'static str {
@@ -315,6 +405,69 @@ mod tests {
         assert_eq!(json["error"]["kind"], "refused");
         assert_eq!(json["error"]["rule"], "default_workspace_protected");
         assert_eq!(json["error"]["nothing_sent"], true);
+    }
+
+    const HOSTILE: &str =
+        "a\u{1b}[31mred\u{1b}]0;pwned\u{7}\r\u{8}\t\n\u{7f}\u{9b}2J\u{202e}cba\u{2066}z";
+
+    fn assert_inert(text: &str) {
+        for c in text.chars() {
+            assert!(c == '\n' || !is_unsafe_char(c), "raw {c:?} in {text:?}");
+        }
+    }
+
+    #[test]
+    fn escape_makes_every_control_visible_and_leaves_the_rest() {
+        assert_eq!(
+            escape(HOSTILE),
+            "a\\u{1b}[31mred\\u{1b}]0;pwned\\u{7}\\u{d}\\u{8}\\u{9}\\u{a}\\u{7f}\\u{9b}2J\\u{202e}cba\\u{2066}z"
+        );
+        assert!(matches!(
+            escape("Sales EMEA é 東京 \\u{1b}"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(escape_lines("one\ntwo\u{1b}"), "one\ntwo\\u{1b}");
+        for c in [
+            '\u{202a}', '\u{202d}', '\u{2069}', '\u{200f}', '\u{85}', '\u{0}',
+        ] {
+            assert!(is_unsafe_char(c), "{c:?}");
+        }
+        for c in ['a', ' ', 'é', '\u{a0}', '\u{2070}', '\u{2065}'] {
+            assert!(!is_unsafe_char(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn every_text_view_escapes_server_strings() {
+        let mut ws = workspace(HOSTILE, false);
+        ws.name = HOSTILE.into();
+        ws.domain = Some(HOSTILE.into());
+        ws.policy_id = Some(HOSTILE.into());
+        ws.rule_ids = vec![HOSTILE.into()];
+        ws.application_id = HOSTILE.into();
+        assert_inert(&workspace_table(std::slice::from_ref(&ws)));
+        assert_inert(&workspace_detail(&ws));
+        assert_inert(&deleted(HOSTILE, HOSTILE));
+        let job: AutoGroupJob =
+            serde_json::from_value(json!({"job_id": HOSTILE, "message": HOSTILE})).unwrap();
+        assert_inert(&auto_group_job(&job));
+        assert_inert(&failure_text(&Failure::Usage(HOSTILE.into())));
+        assert_inert(&failure_text(&Failure::Local(HOSTILE.into())));
+        let refused = Failure::Api(Error::InvariantViolation {
+            rule: Rule::NameRequired,
+            message: HOSTILE.into(),
+        });
+        assert_inert(&failure_text(&refused));
+    }
+
+    #[test]
+    fn json_stays_exact_and_inert() {
+        let text = json_text(&json!({"name": HOSTILE, "list": [HOSTILE]}));
+        assert_inert(&text);
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["name"], HOSTILE);
+        assert_eq!(back["list"][0], HOSTILE);
+        assert!(text.contains("\\u202e"), "{text}");
     }
 
     #[test]

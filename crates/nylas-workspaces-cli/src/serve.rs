@@ -13,6 +13,10 @@ use crate::failure::Failure;
 /// binary).
 pub const EMULATOR_KEY_VAR: &str = "NYLAS_EMULATOR_API_KEY";
 
+/// The environment variable holding a token the emulator's admin routes then require (same as
+/// the emulator's own binary). The subcommand listens on loopback only, so it is optional.
+pub const EMULATOR_ADMIN_TOKEN_VAR: &str = "NYLAS_EMULATOR_ADMIN_TOKEN";
+
 pub fn run(args: &EmulatorArgs, json: bool) -> Result<(), Failure> {
     let mut config = EmulatorConfig::new().port(args.port);
     let custom_key = std::env::var(EMULATOR_KEY_VAR)
@@ -20,6 +24,12 @@ pub fn run(args: &EmulatorArgs, json: bool) -> Result<(), Failure> {
         .filter(|k| !k.is_empty());
     if let Some(key) = &custom_key {
         config = config.api_key(key);
+    }
+    if let Some(token) = std::env::var(EMULATOR_ADMIN_TOKEN_VAR)
+        .ok()
+        .filter(|t| !t.is_empty())
+    {
+        config = config.admin_token(token);
     }
     if let Some(seed) = &args.seed {
         config = config.seed_file(seed);

@@ -1,6 +1,7 @@
 //! Admin routes under `/_emulator/...`: seeding, inspection, faults and the clock over HTTP,
 //! for the standalone binary. They need no API key, are never faulted or rate limited, and
-//! answer plain JSON (errors as `{"error": "..."}` with status 400 or 404).
+//! answer plain JSON (errors as `{"error": "..."}`: 400 for a bad value, 404, 405, 413; 401,
+//! 403 and 415 from the checks in `checks` that keep web pages and other hosts out).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::json_response;
+use crate::config::MAX_LATENCY;
 use crate::faults::{Fault, FaultRates, Operation};
 use crate::model::NewGrant;
 use crate::rate_limit::{RateLimit, TokenBucket};
@@ -42,6 +45,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/clock/advance", post(advance_clock))
         .route("/calls", get(calls))
         .fallback(|| async { fail(StatusCode::NOT_FOUND, "no such admin route") })
+        .method_not_allowed_fallback(|| async {
+            fail(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "this admin route does not support that HTTP method",
+            )
+        })
         .with_state(shared);
     Router::new().nest(PREFIX, routes)
 }
@@ -52,7 +61,14 @@ fn ok(body: Value) -> Response {
     json_response(StatusCode::OK, "", &body)
 }
 
-fn fail(status: StatusCode, message: impl std::fmt::Display) -> Response {
+/// Whether a path belongs to the admin routes rather than the emulated API.
+pub(crate) fn is_admin_path(path: &str) -> bool {
+    path.strip_prefix(PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// An admin error: `{"error": message}` with this status.
+pub(crate) fn fail(status: StatusCode, message: impl std::fmt::Display) -> Response {
     json_response(status, "", &json!({"error": message.to_string()}))
 }
 
@@ -109,7 +125,19 @@ async fn grants(State(shared): State<Arc<Shared>>) -> Response {
     ok(json!(shared.lock().state.grants()))
 }
 
-async fn grant(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn grant(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(e) => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the grant ID: {e}"),
+            );
+        }
+    };
     match shared.lock().state.grant(&id) {
         Some(grant) => ok(json!(grant)),
         None => fail(StatusCode::NOT_FOUND, format!("no grant '{id}'")),
@@ -192,7 +220,14 @@ async fn set_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response 
             inner.faults.reseed(seed);
         }
         if let Some(ms) = settings.latency_ms {
-            inner.latency = Duration::from_millis(ms);
+            let latency = Duration::from_millis(ms);
+            if latency > MAX_LATENCY {
+                return Err(bad(format!(
+                    "latency_ms must be at most {}, not {ms}",
+                    MAX_LATENCY.as_millis()
+                )));
+            }
+            inner.latency = latency;
         }
         if let Some(secs) = settings.retry_after_secs {
             inner.retry_after_secs = secs;
@@ -267,7 +302,14 @@ struct SetClock {
 async fn set_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     respond((|| {
         let SetClock { now } = parse(&body)?;
-        shared.lock().clock = crate::clock::Clock::Manual(now.saturating_mul(1000));
+        if !crate::clock::in_range(now) {
+            return Err(bad(format!(
+                "now must be a Unix time between years 1 and 9999 ({} to {}), not {now}",
+                crate::clock::MIN_SECS,
+                crate::clock::MAX_SECS
+            )));
+        }
+        shared.lock().clock = crate::clock::Clock::manual(now);
         Ok(json!({"now": now}))
     })())
 }
@@ -281,8 +323,17 @@ struct Advance {
 async fn advance_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     respond((|| {
         let Advance { seconds } = parse(&body)?;
-        let by = Duration::try_from_secs_f64(seconds).map_err(bad)?;
+        let by = Duration::try_from_secs_f64(seconds).map_err(|_| {
+            bad(format!(
+                "seconds must be a finite number of at least 0, not {seconds}"
+            ))
+        })?;
         let mut inner = shared.lock();
+        if inner.clock.secs_after(by).is_none() {
+            return Err(bad(format!(
+                "advancing by {seconds} seconds would move the clock past the year 9999"
+            )));
+        }
         inner.clock.advance(by);
         Ok(json!({"now": inner.clock.now_secs()}))
     })())

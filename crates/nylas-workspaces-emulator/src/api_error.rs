@@ -54,6 +54,33 @@ impl ApiError {
         )
     }
 
+    /// The body is larger than [`crate::MAX_API_BODY_BYTES`].
+    pub(crate) fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request_payload",
+            format!("the request body is larger than {limit} bytes"),
+        )
+    }
+
+    /// A body was sent without `Content-Type: application/json`.
+    pub(crate) fn not_json() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "invalid_request_payload",
+            "send the body as JSON, with Content-Type: application/json",
+        )
+    }
+
+    /// The body did not arrive in time, or the connection broke while it was being sent.
+    pub(crate) fn body_not_received(status: StatusCode) -> Self {
+        Self::new(
+            status,
+            "invalid_request_payload",
+            "the request body did not arrive complete",
+        )
+    }
+
     /// Nylas's own rate limit was hit; the caller may retry after `retry_after_secs`.
     pub(crate) fn rate_limited(message: impl Into<String>, retry_after_secs: u64) -> Self {
         Self {

@@ -5,12 +5,27 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::error::EmulatorError;
 use crate::faults::FaultRates;
 use crate::rate_limit::RateLimit;
 use crate::seed::Seed;
 
 /// The key an emulator accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "test-key";
+
+/// The largest request body the emulated API reads (1 MiB); a larger one is answered with 413
+/// `invalid_request_payload` and the connection is closed. The largest body the API takes, a
+/// manual assignment of 500 + 500 grant IDs, is well under a tenth of that.
+pub const MAX_API_BODY_BYTES: usize = 1024 * 1024;
+
+/// The largest request body the admin routes read (16 MiB), so a big seed still fits.
+pub const MAX_ADMIN_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// The longest latency the emulator adds before an answer (10 minutes).
+pub(crate) const MAX_LATENCY: Duration = Duration::from_secs(600);
+
+/// How long a client has to send a request's headers unless told otherwise.
+const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Settings of an emulator, built with chained calls:
 ///
@@ -43,6 +58,8 @@ pub struct EmulatorConfig {
     pub(crate) clock_start: Option<i64>,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) list_page_size: Option<usize>,
+    pub(crate) header_read_timeout: Duration,
+    pub(crate) admin_token: Option<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -63,6 +80,8 @@ impl Default for EmulatorConfig {
             clock_start: None,
             rate_limit: None,
             list_page_size: None,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            admin_token: None,
         }
     }
 }
@@ -94,7 +113,8 @@ impl EmulatorConfig {
         self
     }
 
-    /// Time added before every API request is handled.
+    /// Time added before every API request is handled; at most 10 minutes (a longer one is
+    /// refused when the emulator starts).
     #[must_use]
     pub fn latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
@@ -144,7 +164,8 @@ impl EmulatorConfig {
         self
     }
 
-    /// The address to listen on; loopback by default.
+    /// The address to listen on; loopback by default. Any other address needs an
+    /// [`admin_token`](Self::admin_token), or the emulator refuses to start.
     #[must_use]
     pub fn host(mut self, host: IpAddr) -> Self {
         self.host = host;
@@ -183,6 +204,55 @@ impl EmulatorConfig {
         self.list_page_size = Some(size.max(1));
         self
     }
+
+    /// How long a client may take to send a request's headers (and then its body) before the
+    /// server closes the connection; 30 s by default. It also bounds how long an idle
+    /// keep-alive connection stays open, so half-open connections cannot pile up.
+    #[must_use]
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// A secret the admin routes (`/_emulator/...`) then require as
+    /// `Authorization: Bearer <token>`. Needed to listen on a non-loopback address; on
+    /// loopback without one, the admin routes accept only a loopback `Host`.
+    #[must_use]
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = Some(token.into());
+        self
+    }
+
+    /// Refuses settings the emulator cannot honour, before anything is bound.
+    pub(crate) fn validate(&self) -> Result<(), EmulatorError> {
+        self.fault_rates.validate()?;
+        if let Some(limit) = &self.rate_limit {
+            limit.validate()?;
+        }
+        if self.latency > MAX_LATENCY {
+            return Err(EmulatorError::InvalidConfig(format!(
+                "the latency must be at most {} s, not {:?}",
+                MAX_LATENCY.as_secs(),
+                self.latency
+            )));
+        }
+        if self.header_read_timeout.is_zero() {
+            return Err(EmulatorError::InvalidConfig(
+                "the header read timeout must be longer than zero".into(),
+            ));
+        }
+        match &self.admin_token {
+            Some(token) if token.trim().is_empty() => Err(EmulatorError::InvalidConfig(
+                "the admin token must not be empty".into(),
+            )),
+            None if !self.host.is_loopback() => Err(EmulatorError::InvalidConfig(format!(
+                "listening on {}, which is not loopback, needs an admin token \
+                 (EmulatorConfig::admin_token, --admin-token or NYLAS_EMULATOR_ADMIN_TOKEN)",
+                self.host
+            ))),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl fmt::Debug for EmulatorConfig {
@@ -204,6 +274,11 @@ impl fmt::Debug for EmulatorConfig {
             .field("clock_start", &self.clock_start)
             .field("rate_limit", &self.rate_limit)
             .field("list_page_size", &self.list_page_size)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }

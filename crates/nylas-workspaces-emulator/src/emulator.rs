@@ -199,9 +199,9 @@ impl Emulator {
 
     // ----- faults ----------------------------------------------------------------------------
 
-    /// Time added before every API request is handled.
+    /// Time added before every API request is handled; held at 10 minutes at most.
     pub fn set_latency(&self, latency: Duration) {
-        self.shared.lock().latency = latency;
+        self.shared.lock().latency = latency.min(crate::config::MAX_LATENCY);
     }
 
     /// How often each failure is injected from now on.
@@ -276,12 +276,14 @@ impl Emulator {
         self.shared.lock().clock.now_secs()
     }
 
-    /// Freezes the clock at this Unix time (seconds).
+    /// Freezes the clock at this Unix time (seconds). Times before year 1 or after year
+    /// 9999 are held at those ends.
     pub fn set_clock(&self, unix_secs: i64) {
-        self.shared.lock().clock = Clock::Manual(unix_secs.saturating_mul(1000));
+        self.shared.lock().clock = Clock::manual(unix_secs);
     }
 
-    /// Moves the clock forward (freezing it first if it followed the system clock).
+    /// Moves the clock forward (freezing it first if it followed the system clock); it stops
+    /// at the end of year 9999.
     pub fn advance_clock(&self, by: Duration) {
         self.shared.lock().clock.advance(by);
     }

@@ -281,7 +281,7 @@ fn take_scripted(list: &mut Vec<Scripted>, operation: Operation) -> Option<Fault
         .iter_mut()
         .find(|s| s.operation.is_none_or(|op| op == operation))?;
     let fault = slot.fault;
-    slot.remaining -= 1;
+    slot.remaining = slot.remaining.saturating_sub(1);
     list.retain(|s| s.remaining > 0);
     Some(fault)
 }

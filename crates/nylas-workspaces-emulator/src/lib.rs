@@ -30,6 +30,21 @@
 //! long that takes on your machine (`cargo run --release -p nylas-workspaces-emulator
 //! --example startup`).
 //!
+//! # A well-behaved server
+//!
+//! - Request bodies are read whole before any answer, at most [`MAX_API_BODY_BYTES`] (1 MiB)
+//!   for the API and [`MAX_ADMIN_BODY_BYTES`] (16 MiB) for the admin routes; a larger body
+//!   gets 413 and the connection is closed. API bodies must be sent as
+//!   `Content-Type: application/json` (415 otherwise).
+//! - Every error of the API, the server's own included (401, 404, 405, 408, 413, 415, a bad
+//!   path or query), is Nylas's envelope with a `request_id`.
+//! - A client has [`EmulatorConfig::header_read_timeout`] (30 s by default) to send its
+//!   headers and then its body; slower or idle connections are closed.
+//! - The admin routes (`/_emulator/...`) take bodies only as `application/json` and, unless
+//!   an [`EmulatorConfig::admin_token`] is set, answer only a loopback `Host`; a request sent
+//!   by a web page of another site (a non-loopback `Origin`) is refused. Listening on a
+//!   non-loopback address requires an admin token.
+//!
 //! # Where the emulator is simpler than Nylas
 //!
 //! - An auto-group job finishes before its response is sent, so its effect is visible at once.
@@ -41,6 +56,7 @@
 mod admin;
 mod api;
 mod api_error;
+mod checks;
 mod clock;
 mod config;
 mod emulator;
@@ -57,7 +73,7 @@ mod shared;
 mod state;
 mod wire;
 
-pub use config::{DEFAULT_API_KEY, EmulatorConfig};
+pub use config::{DEFAULT_API_KEY, EmulatorConfig, MAX_ADMIN_BODY_BYTES, MAX_API_BODY_BYTES};
 pub use emulator::Emulator;
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultRates, Operation};

@@ -22,12 +22,20 @@ Options:
   --fault-seed N           seed for random faults, so a run repeats exactly
   --id-seed N              seed for generated IDs
   --manual-clock SECS      freeze the clock at this Unix time (move it via /_emulator/clock)
+  --admin-token TOKEN      require `Authorization: Bearer TOKEN` on admin routes (needed with a
+                           non-loopback --host; NYLAS_EMULATOR_ADMIN_TOKEN keeps it out of `ps`)
   -h, --help               this text
 
 The API key is read from NYLAS_EMULATOR_API_KEY (default: test-key).
-Admin routes (no key needed): /_emulator/health, /state, /seed, /grants, /grants/{id},
+Admin routes (no API key needed): /_emulator/health, /state, /seed, /grants, /grants/{id},
 /workspaces, /policies, /rules, /faults, /faults/next, /rate-limit, /clock, /clock/advance, /calls.
+They take bodies only as `Content-Type: application/json`, and without an admin token answer
+only a loopback Host (127.0.0.1, localhost, [::1]).
+API request bodies are limited to 1 MiB, admin ones to 16 MiB.
 ";
+
+/// The environment variable that holds the admin token (like `--admin-token`).
+const ADMIN_TOKEN_VAR: &str = "NYLAS_EMULATOR_ADMIN_TOKEN";
 
 fn main() -> ExitCode {
     let config = match parse(std::env::args().skip(1)) {
@@ -60,6 +68,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig
     if let Ok(key) = std::env::var("NYLAS_EMULATOR_API_KEY") {
         config = config.api_key(key);
     }
+    if let Ok(token) = std::env::var(ADMIN_TOKEN_VAR) {
+        config = config.admin_token(token);
+    }
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         config = match arg.as_str() {
@@ -83,6 +94,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig
             "--manual-clock" => {
                 config.manual_clock(number(&value("--manual-clock")?, "--manual-clock")?)
             }
+            "--admin-token" => config.admin_token(value("--admin-token")?),
             other => return Err(format!("unknown argument '{other}'")),
         };
     }
@@ -113,6 +125,10 @@ mod tests {
         let shown = format!("{config:?}");
         assert!(shown.contains("port: 8080"), "{shown}");
         assert!(shown.contains("default_workspace: false"), "{shown}");
+        let guarded = parse(args(&["--admin-token", "s3cret"])).unwrap().unwrap();
+        let shown = format!("{guarded:?}");
+        assert!(shown.contains("admin_token: Some"), "{shown}");
+        assert!(!shown.contains("s3cret"), "{shown}");
         assert!(parse(args(&["--help"])).unwrap().is_none());
     }
 
@@ -123,6 +139,7 @@ mod tests {
             &["--port", "x"],
             &["--host", "nope"],
             &["--bogus"],
+            &["--admin-token"],
         ] {
             assert!(parse(args(bad)).is_err(), "{bad:?}");
         }

@@ -7,7 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::EmulatorError;
 
-/// A token-bucket limit: `per_second` tokens refill each second, up to `burst`.
+/// The slowest refill a rate limit may have: one token per 1,000 seconds. Slower ones would
+/// only ask clients to wait for ages.
+const MIN_PER_SECOND: f64 = 0.001;
+
+/// A token-bucket limit: `per_second` tokens refill each second (at least 0.001), up to
+/// `burst`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimit {
@@ -17,9 +22,10 @@ pub struct RateLimit {
 
 impl RateLimit {
     pub(crate) fn validate(&self) -> Result<(), EmulatorError> {
-        if !(self.per_second.is_finite() && self.per_second > 0.0) || self.burst == 0 {
+        if !(self.per_second.is_finite() && self.per_second >= MIN_PER_SECOND) || self.burst == 0 {
             return Err(EmulatorError::InvalidConfig(format!(
-                "a rate limit needs a positive rate and burst, not {} per second and burst {}",
+                "a rate limit needs a finite rate of at least {MIN_PER_SECOND} per second and a \
+                 positive burst, not {} per second and burst {}",
                 self.per_second, self.burst
             )));
         }
@@ -46,7 +52,7 @@ impl TokenBucket {
 
     /// Takes one token, or says after how many whole seconds one will be there.
     pub(crate) fn try_take(&mut self, now_ms: i64) -> Result<(), u64> {
-        let elapsed_secs = (now_ms - self.last_ms).max(0) as f64 / 1000.0;
+        let elapsed_secs = now_ms.saturating_sub(self.last_ms).max(0) as f64 / 1000.0;
         self.tokens =
             (self.tokens + elapsed_secs * self.limit.per_second).min(f64::from(self.limit.burst));
         self.last_ms = self.last_ms.max(now_ms);
@@ -98,7 +104,14 @@ mod tests {
 
     #[test]
     fn invalid_limits_are_refused() {
-        for (per_second, burst) in [(0.0, 1), (-1.0, 1), (f64::NAN, 1), (1.0, 0)] {
+        for (per_second, burst) in [
+            (0.0, 1),
+            (-1.0, 1),
+            (f64::NAN, 1),
+            (f64::INFINITY, 1),
+            (1e-300, 1),
+            (1.0, 0),
+        ] {
             assert!(RateLimit { per_second, burst }.validate().is_err());
         }
     }

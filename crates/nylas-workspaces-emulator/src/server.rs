@@ -1,5 +1,7 @@
-//! The HTTP server: an accept loop on its own thread and runtime, and the gate every API
-//! request passes (authentication, latency, rate limit, injected faults) before routing.
+//! The HTTP server: an accept loop on its own thread and runtime, and the gate every request
+//! passes before routing: its body is read (bounded) first, then an API request meets
+//! authentication, latency, rate limit and injected faults, an admin request the checks of
+//! `checks`.
 //!
 //! The loop drives hyper directly rather than `axum::serve` for one reason: to inject a
 //! connection reset, a request's service call fails, and hyper then drops the connection
@@ -9,10 +11,13 @@ use std::net::{SocketAddr, TcpListener as StdTcpListener};
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderValue, Request, StatusCode};
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::Response;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 use tower::ServiceExt;
@@ -20,6 +25,8 @@ use tower::ServiceExt;
 use crate::admin;
 use crate::api::{self, RequestId, error_response};
 use crate::api_error::ApiError;
+use crate::checks;
+use crate::config::{MAX_ADMIN_BODY_BYTES, MAX_API_BODY_BYTES};
 use crate::error::EmulatorError;
 use crate::faults::{Fault, Operation};
 use crate::shared::{Shared, Verdict};
@@ -91,7 +98,16 @@ async fn accept_loop(
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
         return;
     };
-    let router = api::router(shared.clone()).merge(admin::router(shared.clone()));
+    // Bodies are read (and bounded) in `handle` before routing, so axum's own limit, whose
+    // refusal would be plain text, is switched off.
+    let router = api::router(shared.clone())
+        .merge(admin::router(shared.clone()))
+        .layer(DefaultBodyLimit::disable());
+    // A client that does not finish its headers in time is disconnected, so half-open
+    // connections cannot pile up; the timer also closes idle keep-alive connections.
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(shared.read_timeout);
     // Dropping the set when the loop ends aborts every connection still open.
     let mut connections = JoinSet::new();
     loop {
@@ -102,13 +118,12 @@ async fn accept_loop(
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
                 let router = router.clone();
+                let service = hyper::service::service_fn(move |request| {
+                    answer(shared.clone(), router.clone(), request)
+                });
+                let connection = http.serve_connection(TokioIo::new(stream), service);
                 connections.spawn(async move {
-                    let service = hyper::service::service_fn(move |request| {
-                        handle(shared.clone(), router.clone(), request)
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    let _ = connection.await;
                 });
             }
             // Reap finished connections so the set does not grow without bound.
@@ -117,18 +132,68 @@ async fn accept_loop(
     }
 }
 
+/// Handles one request on its own task, so that a bug that panics answers 500 (in the
+/// envelope) instead of dropping the connection without a word.
+async fn answer(
+    shared: Arc<Shared>,
+    router: Router,
+    request: Request<Incoming>,
+) -> Result<Response, InjectedReset> {
+    match tokio::spawn(handle(shared.clone(), router, request)).await {
+        Ok(result) => result,
+        Err(_) => {
+            let error = ApiError::server(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the emulator failed while handling this request (a bug in the emulator)",
+            );
+            Ok(closing(error_response(&shared.next_request_id(), &error)))
+        }
+    }
+}
+
 async fn handle(
     shared: Arc<Shared>,
     router: Router,
-    mut request: Request<Incoming>,
+    request: Request<Incoming>,
 ) -> Result<Response, InjectedReset> {
     let request_id = shared.next_request_id();
-    let path = request.uri().path().to_owned();
-    let is_api = !path.starts_with(admin::PREFIX);
-    let operation = Operation::classify(request.method(), &path).filter(|_| is_api);
-    if is_api && let Some(early) = gate(&shared, &request, operation, &request_id).await? {
-        return Ok(early);
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path();
+    let is_api = !admin::is_admin_path(path);
+    // The whole body is read before any answer, even an early one (401, 429, an injected
+    // fault): answering first and leaving the body unread would make hyper close the
+    // connection under a client that sends its body after its headers.
+    let limit = if is_api {
+        MAX_API_BODY_BYTES
+    } else {
+        MAX_ADMIN_BODY_BYTES
+    };
+    let body = match checks::read_body(body, &parts.headers, limit, shared.read_timeout).await {
+        Ok(body) => body,
+        Err(problem) => {
+            let response = if is_api {
+                error_response(&request_id, &problem.api_error(limit))
+            } else {
+                admin::fail(problem.status(), problem.message(limit))
+            };
+            // What is left of the body was never read, so the connection cannot be reused.
+            return Ok(closing(response));
+        }
+    };
+    let operation = Operation::classify(&parts.method, path).filter(|_| is_api);
+    if is_api {
+        if let Some(early) = gate(&shared, &parts.headers, operation, &request_id).await? {
+            return Ok(early);
+        }
+        let takes_body = matches!(parts.method, Method::POST | Method::PATCH);
+        if operation.is_some() && takes_body && !body.is_empty() && !checks::is_json(&parts.headers)
+        {
+            return Ok(error_response(&request_id, &ApiError::not_json()));
+        }
+    } else if let Some(refusal) = checks::admin_refusal(&shared, &parts.headers, !body.is_empty()) {
+        return Ok(refusal);
     }
+    let mut request = Request::from_parts(parts, Body::from(body));
     request
         .extensions_mut()
         .insert(RequestId(request_id.clone()));
@@ -149,17 +214,24 @@ async fn handle(
     Ok(response)
 }
 
+/// Marks a response as the last on its connection.
+fn closing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// Authentication, then (for the seven operations) latency, rate limit and faults.
 /// `Ok(Some(response))` answers early; `Err` resets the connection.
 async fn gate(
     shared: &Shared,
-    request: &Request<Incoming>,
+    headers: &HeaderMap,
     operation: Option<Operation>,
     request_id: &str,
 ) -> Result<Option<Response>, InjectedReset> {
-    let auth = request
-        .headers()
-        .get(axum::http::header::AUTHORIZATION)
+    let auth = headers
+        .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes);
     if !shared.is_authorized(auth) {
         let error = ApiError::unauthorized("missing or invalid API key");

@@ -20,6 +20,10 @@ use crate::state::State;
 pub(crate) struct Shared {
     inner: Mutex<Inner>,
     api_key: String,
+    /// The secret the admin routes require, when one was given.
+    admin_token: Option<String>,
+    /// How long a client has to send a request's headers, and then its body.
+    pub(crate) read_timeout: Duration,
 }
 
 pub(crate) struct Inner {
@@ -54,12 +58,16 @@ pub(crate) enum Verdict {
 
 impl Shared {
     pub(crate) fn new(config: &EmulatorConfig) -> Result<Self, EmulatorError> {
-        config.fault_rates.validate()?;
-        if let Some(limit) = &config.rate_limit {
-            limit.validate()?;
-        }
+        config.validate()?;
         let clock = match config.clock_start {
-            Some(secs) => Clock::Manual(secs.saturating_mul(1000)),
+            Some(secs) if !crate::clock::in_range(secs) => {
+                return Err(EmulatorError::InvalidConfig(format!(
+                    "a manual clock must lie between years 1 and 9999 (Unix {} to {}), not {secs}",
+                    crate::clock::MIN_SECS,
+                    crate::clock::MAX_SECS
+                )));
+            }
+            Some(secs) => Clock::manual(secs),
             None => Clock::System,
         };
         let mut ids = config
@@ -108,6 +116,8 @@ impl Shared {
                 request_ids,
             }),
             api_key: config.api_key.clone(),
+            admin_token: config.admin_token.clone(),
+            read_timeout: config.header_read_timeout,
         })
     }
 
@@ -133,6 +143,24 @@ impl Shared {
         scheme.eq_ignore_ascii_case(b"bearer ") && constant_time_eq(key, self.api_key.as_bytes())
     }
 
+    /// Whether an admin request may proceed as far as the token goes: always without a
+    /// configured token, else only with `Authorization: Bearer <token>`.
+    pub(crate) fn admin_token_accepted(&self, header: Option<&[u8]>) -> bool {
+        let Some(token) = &self.admin_token else {
+            return true;
+        };
+        header
+            .and_then(|h| h.split_at_checked(7))
+            .is_some_and(|(scheme, given)| {
+                scheme.eq_ignore_ascii_case(b"bearer ") && constant_time_eq(given, token.as_bytes())
+            })
+    }
+
+    /// Whether the admin routes are protected by a token (and so need no loopback `Host`).
+    pub(crate) fn has_admin_token(&self) -> bool {
+        self.admin_token.is_some()
+    }
+
     pub(crate) fn next_request_id(&self) -> String {
         self.lock().request_ids.next_uuid()
     }
@@ -140,7 +168,8 @@ impl Shared {
     /// Counts the call and decides its fate: latency, rate limit, injected fault.
     pub(crate) fn admit(&self, operation: Operation) -> Admission {
         let mut inner = self.lock();
-        inner.calls[operation.index()] += 1;
+        let count = &mut inner.calls[operation.index()];
+        *count = count.saturating_add(1);
         let now_ms = inner.clock.now_ms();
         let limited = inner
             .limiter

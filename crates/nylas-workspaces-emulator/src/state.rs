@@ -440,9 +440,11 @@ impl State {
     ) -> Result<types::AutoGroupJob, ApiError> {
         let interval_ms = AUTO_GROUP_INTERVAL_SECS * 1000;
         if let Some(last) = self.last_auto_group_ms {
-            let wait_ms = last + interval_ms - now_ms;
+            // In i128: a clock set near either end of `i64` cannot overflow here.
+            let wait_ms = i128::from(last) + i128::from(interval_ms) - i128::from(now_ms);
             if wait_ms > 0 {
-                let wait_secs = u64::try_from((wait_ms + 999) / 1000).unwrap_or(1);
+                let whole_secs = wait_ms / 1000 + i128::from(wait_ms % 1000 != 0);
+                let wait_secs = u64::try_from(whole_secs).unwrap_or(u64::MAX);
                 return Err(ApiError::rate_limited(
                     "auto-group can run once per minute per application",
                     wait_secs,
@@ -542,5 +544,26 @@ impl State {
             }
         }
         Ok(kept)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_auto_group_wait_survives_either_end_of_the_clock() {
+        let mut state = State::new("app".into(), SplitMix64::new(1));
+        let filters = types::AutoGroupRequest::default;
+        assert!(state.auto_group(filters(), i64::MAX).is_ok());
+        let err = state.auto_group(filters(), i64::MAX).unwrap_err();
+        assert_eq!(err.retry_after_secs, Some(60));
+        let err = state.auto_group(filters(), i64::MIN).unwrap_err();
+        let span_ms = i128::from(i64::MAX) - i128::from(i64::MIN) + 60_000;
+        let span_secs = span_ms / 1000 + i128::from(span_ms % 1000 != 0);
+        assert_eq!(err.retry_after_secs, u64::try_from(span_secs).ok());
+        let mut state = State::new("app".into(), SplitMix64::new(1));
+        assert!(state.auto_group(filters(), i64::MIN).is_ok());
+        assert!(state.auto_group(filters(), i64::MAX).is_ok());
     }
 }

@@ -92,6 +92,7 @@ async fn serves_a_seeded_application_with_admin_routes() {
 
     let added: Value = http
         .post(url("/_emulator/grants"))
+        .header("content-type", "application/json")
         .body(r#"{"email":"b@sales.io"}"#)
         .send()
         .await
@@ -112,6 +113,7 @@ async fn serves_a_seeded_application_with_admin_routes() {
 
     let bad = http
         .post(url("/_emulator/grants"))
+        .header("content-type", "application/json")
         .body(r#"{"mail":"x"}"#)
         .send()
         .await
@@ -121,6 +123,7 @@ async fn serves_a_seeded_application_with_admin_routes() {
 
     let faulted = http
         .post(url("/_emulator/faults/next"))
+        .header("content-type", "application/json")
         .body(r#"{"operation":"get-all-workspaces","count":1,"fault":"service_unavailable"}"#)
         .send()
         .await
@@ -154,6 +157,7 @@ async fn serves_a_seeded_application_with_admin_routes() {
     assert!(policy["policy_id"].as_str().is_some());
     let now: Value = http
         .post(url("/_emulator/clock/advance"))
+        .header("content-type", "application/json")
         .body(r#"{"seconds":60}"#)
         .send()
         .await
@@ -195,4 +199,31 @@ fn a_bad_seed_file_is_a_clear_error_and_a_failed_exit() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_non_loopback_host_needs_an_admin_token() {
+    let output = Command::new(env!("CARGO_BIN_EXE_nylas-workspaces-emulator"))
+        .args(["--host", "0.0.0.0"])
+        .env_remove("NYLAS_EMULATOR_ADMIN_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("admin token"), "{stderr}");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nylas-workspaces-emulator"))
+        .args(["--host", "0.0.0.0"])
+        .env("NYLAS_EMULATOR_ADMIN_TOKEN", "bin-admin")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.starts_with("listening on http://0.0.0.0:"), "{line:?}");
+    assert!(!line.contains("bin-admin"));
 }

@@ -76,6 +76,7 @@ async fn faults_after_handling_apply_the_change_and_lose_the_answer() {
             .post(format!("{}/v3/workspaces", api.emulator.url()))
             .bearer_auth(api.emulator.api_key())
             .header("Idempotency-Key", "k-1")
+            .header("content-type", "application/json")
             .body(r#"{"name":"Once"}"#)
             .send()
     };
@@ -227,6 +228,7 @@ async fn ten_percent_failures_do_not_lose_grants_for_a_retrying_caller() {
             let sent = reqwest::Client::new()
                 .post(format!("{}{path}", api.emulator.url()))
                 .bearer_auth(api.emulator.api_key())
+                .header("content-type", "application/json")
                 .body(body.clone())
                 .send()
                 .await;

@@ -236,6 +236,7 @@ impl KeyedPost for Api {
             .post(format!("{}{path}", self.emulator.url()))
             .bearer_auth(self.emulator.api_key())
             .header("Idempotency-Key", key)
+            .header("content-type", "application/json")
             .body(body.to_owned())
             .send()
             .await

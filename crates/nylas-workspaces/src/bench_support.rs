@@ -1,9 +1,12 @@
-//! Hooks for the criterion micro-benchmarks in `benches/`, hidden from the docs.
+//! Hooks for the criterion micro-benchmarks in `benches/`, compiled only with the unstable
+//! `test-util` feature and hidden from the docs.
 //!
 //! The work an operation does around the network (checking and encoding the request, decoding
 //! and converting the answer) is private; these functions run exactly that code, without any
-//! I/O, so `cargo bench -p nylas-workspaces` measures the client's own CPU cost per call. Not
-//! part of the public API: they may change with any release.
+//! I/O, so `cargo bench -p nylas-workspaces` measures the client's own CPU cost per call (the
+//! crate's dev-dependency on itself turns the feature on for its benches). Not part of the
+//! public API: they may change or disappear with any release, and builds without
+//! `test-util` (every user's) do not contain them.
 
 use crate::bulk::ManualAssign;
 use crate::decode;
@@ -48,5 +51,6 @@ fn reply(body: &[u8]) -> Reply {
         status: 200,
         header_request_id: None,
         body: body.to_vec(),
+        redactor: crate::secret::Redactor::none(),
     }
 }

@@ -24,11 +24,16 @@ use crate::requests::{
     AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, KnownTarget, UpdateWorkspace,
 };
 use crate::retry::RetryPolicy;
+use crate::secret::Redactor;
 use crate::transport::{Call, Pacing};
 
 /// The most list pages followed before giving up; a server that keeps handing out new cursors
-/// beyond this is misbehaving.
+/// (with few or no items, so `max_list_items` does not stop it) beyond this is misbehaving.
 const MAX_LIST_PAGES: usize = 1000;
+
+/// The longest `next_cursor` accepted. Real cursors are short tokens; a longer one would only
+/// make the next request's URL too long, which is the server's fault, not the caller's.
+const MAX_CURSOR_BYTES: usize = 2048;
 
 /// An async client of the Workspaces API.
 ///
@@ -42,6 +47,8 @@ pub struct Client {
 pub(crate) struct ClientInner {
     pub http: reqwest::Client,
     pub base_url: String,
+    /// Scrubs the key out of server-supplied text before it goes into an error.
+    pub redactor: Redactor,
     pub authorization: HeaderValue,
     pub user_agent: HeaderValue,
     pub timeout: Duration,
@@ -58,6 +65,10 @@ pub(crate) struct ClientInner {
     pub bulk_limiter: Option<RateLimiter>,
     /// What retries are paid from, when budgeted.
     pub retry_budget: Option<RetryTokens>,
+    /// The largest answer body read ([`ClientBuilder::max_body_bytes`]).
+    pub max_body_bytes: usize,
+    /// The most items one listing collects ([`ClientBuilder::max_list_items`]).
+    pub max_list_items: usize,
 }
 
 impl fmt::Debug for Client {
@@ -109,7 +120,9 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Every workspace of the application. Follows `next_cursor` should Nylas ever paginate.
+    /// Every workspace of the application. Follows `next_cursor` should Nylas ever paginate,
+    /// collecting at most [`ClientBuilder::max_list_items`] workspaces (else
+    /// [`Error::LimitExceeded`]); each page is at most [`ClientBuilder::max_body_bytes`].
     ///
     /// ```
     /// # use httpmock::prelude::*;
@@ -134,21 +147,42 @@ impl Client {
     pub async fn list_workspaces(&self) -> Result<Vec<Workspace>> {
         let mut all = Vec::new();
         let mut cursor: Option<String> = None;
+        // Hashes, not the cursors: a server may hand out long ones, and they add up.
         let mut seen_cursors = HashSet::new();
         for _ in 0..MAX_LIST_PAGES {
             let mut call = self.call("list_workspaces", Method::GET, "/v3/workspaces".into());
-            if let Some(cursor) = &cursor {
-                call.query.push(("page_token", cursor.clone()));
+            if let Some(cursor) = cursor.take() {
+                call.query.push(("page_token", cursor));
             }
             let reply = self.inner.execute(&call).await?;
             let (workspaces, next_cursor) = decode::workspace_page(&reply)?;
+            if workspaces.len() > self.inner.max_list_items - all.len() {
+                return Err(Error::LimitExceeded {
+                    operation: "list_workspaces",
+                    setting: "max_list_items",
+                    limit: self.inner.max_list_items as u64,
+                    request_id: reply.request_id(),
+                }
+                .redacted(&self.inner.redactor));
+            }
             for workspace in workspaces {
                 all.push(self.remember(workspace));
             }
             match next_cursor {
                 None => return Ok(all),
                 Some(next) => {
-                    if !seen_cursors.insert(next.clone()) {
+                    if next.len() > MAX_CURSOR_BYTES {
+                        return Err(reply.undecodable(
+                            format!(
+                                "the list returned a cursor of {} bytes (more than {MAX_CURSOR_BYTES})",
+                                next.len()
+                            ),
+                            None,
+                        ));
+                    }
+                    let mut hasher = std::hash::DefaultHasher::new();
+                    std::hash::Hash::hash(&next, &mut hasher);
+                    if !seen_cursors.insert(std::hash::Hasher::finish(&hasher)) {
                         return Err(reply.undecodable(
                             format!("the list returned cursor {next:?} twice"),
                             None,

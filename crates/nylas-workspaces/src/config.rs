@@ -17,7 +17,8 @@ use crate::pacing::{
     Clock, DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget, RetryTokens, SystemClock,
 };
 use crate::retry::RetryPolicy;
-use crate::secret::ApiKey;
+use crate::secret::{ApiKey, Redactor};
+use crate::transport::MAX_BODY_BYTES;
 
 /// The user agent sent unless [`ClientBuilder::user_agent`] replaces it.
 pub const DEFAULT_USER_AGENT: &str = concat!("nylas-workspaces-rust/", env!("CARGO_PKG_VERSION"));
@@ -27,6 +28,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Retries after the first attempt unless configured.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The most workspaces one listing collects across its pages unless configured
+/// ([`ClientBuilder::max_list_items`]). Far above any real application, far below what
+/// would exhaust a machine's memory (a workspace takes well under a kilobyte).
+pub const DEFAULT_MAX_LIST_ITEMS: usize = 100_000;
 
 /// Where an application's data lives. Each region has its own API host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -68,6 +73,8 @@ pub struct ClientBuilder {
     /// `None`: the default budget; `Some(None)`: retries are not budgeted.
     retry_budget: Option<Option<RetryBudget>>,
     clock: Option<Arc<dyn Clock>>,
+    max_body_bytes: Option<usize>,
+    max_list_items: Option<usize>,
 }
 
 /// How the client-wide limiter is given: as a configuration, or as a limiter to share.
@@ -93,6 +100,8 @@ impl fmt::Debug for ClientBuilder {
             .field("bulk_rate_limit", &self.bulk_rate_limit)
             .field("retry_budget", &self.retry_budget)
             .field("clock", &self.clock)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_list_items", &self.max_list_items)
             .finish()
     }
 }
@@ -134,7 +143,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time allowed for one attempt (default 90 s). Retries get a fresh allowance.
+    /// Total time allowed for one attempt, from sending to the last byte of the answer
+    /// (default 90 s). Each retry gets a fresh allowance, so the worst-case wall time of one
+    /// call is about `(max_retries + 1) × timeout` plus the waits between attempts, each at
+    /// most [`max_retry_after`](Self::max_retry_after) when the server sends `Retry-After`
+    /// (else a backoff of at most the [`retry_backoff`](Self::retry_backoff) cap), plus any
+    /// wait for a [`rate_limit`](Self::rate_limit). With every default: 3 × 90 s of attempts
+    /// and up to 2 × 60 s of waiting, 6.5 minutes. Set a shorter timeout, fewer retries or a
+    /// lower `max_retry_after` to bound it tighter.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -147,7 +163,10 @@ impl ClientBuilder {
         self
     }
 
-    /// How many times a failed attempt is retried (default 2; 0 disables retries).
+    /// How many times a failed attempt is retried (default 2; 0 disables retries). Each retry
+    /// is a full new attempt with its own [`timeout`](Self::timeout), so this multiplies the
+    /// worst-case time of a call. Only retryable failures are retried (see
+    /// [`Error::is_retryable`]).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
         self
@@ -160,9 +179,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest `Retry-After` the client waits out by itself (default 60 s). A longer
-    /// requested wait is returned to the caller as the error, with
-    /// [`Error::retry_after`] set.
+    /// The longest `Retry-After` the client waits out by itself before a retry (default
+    /// 60 s); the wait is per retry, so a call may wait up to `max_retries × max_retry_after`
+    /// in total on top of its attempts. A longer requested wait is not waited: it ends the
+    /// call with the error, with [`Error::retry_after`] set.
     pub fn max_retry_after(mut self, cap: Duration) -> Self {
         self.max_retry_after = Some(cap);
         self
@@ -176,6 +196,12 @@ impl ClientBuilder {
 
     /// Uses the caller's reqwest client (its pool, proxy and TLS settings). The per-attempt
     /// timeout is still applied to each request.
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: reqwest's default follows
+    /// redirects, which would send the API key and the body to whatever host a redirect names.
+    /// As a safeguard, an answer that arrives from another URL than the one sent is refused
+    /// (an [`Error::Api`] of kind [`Redirect`](crate::ApiErrorKind::Redirect), not retried),
+    /// but by then the request has already gone to that other URL.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -229,6 +255,24 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body read, in bytes (default [`MAX_BODY_BYTES`], 8 MiB). Reading
+    /// stops there: a bigger successful answer fails with [`Error::LimitExceeded`] naming
+    /// `max_body_bytes` (a bigger error page is cut and reported by its status). A flat list of
+    /// about 34,000 workspaces is around 9 MB; raise this to list that many. Must be at least 1.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = Some(bytes);
+        self
+    }
+
+    /// The most workspaces [`Client::list_workspaces`] collects across all pages (default
+    /// [`DEFAULT_MAX_LIST_ITEMS`]). A listing that goes beyond fails with
+    /// [`Error::LimitExceeded`] naming `max_list_items`, so a server that keeps handing out
+    /// pages cannot fill the memory. Must be at least 1.
+    pub fn max_list_items(mut self, items: usize) -> Self {
+        self.max_list_items = Some(items);
+        self
+    }
+
     /// The clock used for pacing and for the waits between retries (default: real time).
     /// Tests pass a [`ManualClock`](crate::pacing::ManualClock) to run on simulated time.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
@@ -257,13 +301,31 @@ impl ClientBuilder {
             return Err(Error::config("the timeout must be greater than zero"));
         }
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let max_body_bytes = self.max_body_bytes.unwrap_or(MAX_BODY_BYTES);
+        let max_list_items = self.max_list_items.unwrap_or(DEFAULT_MAX_LIST_ITEMS);
+        if max_body_bytes == 0 || max_list_items == 0 {
+            return Err(Error::config(
+                "max_body_bytes and max_list_items must be at least 1",
+            ));
+        }
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .timeout(timeout)
-                .connect_timeout(connect_timeout)
-                .build()
-                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+            None => {
+                // Redirects are answered as errors, never followed: the key and the body
+                // must not go to whatever host a `Location` names.
+                let mut builder = reqwest::Client::builder()
+                    .timeout(timeout)
+                    .connect_timeout(connect_timeout)
+                    .redirect(reqwest::redirect::Policy::none());
+                // A proxy configured for the outside world cannot reach this machine's
+                // loopback interface, so it would only turn a working set-up into an error.
+                if Url::parse(&base_url).is_ok_and(|url| is_loopback(&url)) {
+                    builder = builder.no_proxy();
+                }
+                builder
+                    .build()
+                    .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?
+            }
         };
         let mut retry = RetryPolicy {
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
@@ -300,6 +362,7 @@ impl ClientBuilder {
             inner: Arc::new(ClientInner {
                 http,
                 base_url,
+                redactor: Redactor::new(&api_key),
                 authorization,
                 user_agent,
                 timeout,
@@ -309,6 +372,8 @@ impl ClientBuilder {
                 limiter,
                 bulk_limiter,
                 retry_budget,
+                max_body_bytes,
+                max_list_items,
             }),
         })
     }
@@ -346,8 +411,9 @@ pub(crate) fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<
         "http" if allow_insecure_http || is_loopback(&url) => {}
         "http" => {
             return Err(Error::config(format!(
-                "base URL {raw:?} uses plain http on a non-loopback host; the API key would \
-                 travel unencrypted (use https, or allow_insecure_http(true) on a trusted network)"
+                "base URL {raw:?} uses plain http on a non-loopback host, so the API key would \
+                 travel unencrypted; use https, or explicitly allow plain http if the network \
+                 is trusted"
             )));
         }
         other => {
@@ -359,7 +425,8 @@ pub(crate) fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether the URL's host is this machine: `localhost` or a loopback IP address.
+pub(crate) fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
     };

@@ -87,6 +87,7 @@ pub fn decode_for_tests(status: u16, body: &[u8]) -> Vec<Error> {
         status,
         header_request_id: None,
         body: body.to_vec(),
+        redactor: crate::secret::Redactor::none(),
     };
     let mut errors = Vec::new();
     errors.extend(workspace_page(&reply).err());

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::bulk::ManualAssignOutcome;
 use crate::journal::{JournalError, RecordedError};
+use crate::secret::Redactor;
 
 /// Convenient alias used by every fallible method of the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -30,6 +31,28 @@ pub enum Error {
         /// A sentence naming the offending value or field.
         message: String,
     },
+    /// The request could not be built or sent as asked, so nothing was sent: for example its
+    /// URL is longer than [`MAX_URL_BYTES`] (a workspace id of 70 KB, say). Never retried;
+    /// retrying would fail the same way.
+    InvalidRequest {
+        /// The operation, e.g. `get_workspace`.
+        operation: &'static str,
+        /// Why, in words (never contains the API key).
+        reason: String,
+    },
+    /// An answer, or a listing across pages, was larger than a configured limit. Never
+    /// retried: the same request would produce the same answer. Raise the named setting on
+    /// the [`ClientBuilder`](crate::ClientBuilder) if the size is expected.
+    LimitExceeded {
+        /// The operation, e.g. `list_workspaces`.
+        operation: &'static str,
+        /// The builder setting that was exceeded: `max_body_bytes` or `max_list_items`.
+        setting: &'static str,
+        /// The setting's value (bytes or items).
+        limit: u64,
+        /// The request id of the answer that went over, when known.
+        request_id: Option<String>,
+    },
     /// No complete answer arrived in time (after all retries).
     Timeout {
         /// The operation, e.g. `get_workspace`.
@@ -39,7 +62,9 @@ pub enum Error {
         /// The transport error, when reqwest reported one.
         source: reqwest::Error,
     },
-    /// The connection failed (DNS, TCP, TLS, reset) on every attempt.
+    /// The connection failed on every attempt: it could not be made (DNS, TCP, TLS), or it
+    /// broke or carried something unreadable after it was made (a reset, an oversized header
+    /// block). The message includes the underlying causes.
     Connection {
         /// The operation, e.g. `get_workspace`.
         operation: &'static str,
@@ -90,6 +115,9 @@ pub struct ApiError {
     /// When the body was not a Nylas error envelope (an HTML page from a proxy, say): its
     /// first bytes, lossily decoded and bounded in length.
     pub body_snippet: Option<String>,
+    /// The `Location` header of a redirect (bounded in length). Redirects are never
+    /// followed: the API key and request body must not travel to another host.
+    pub location: Option<String>,
 }
 
 /// The HTTP status of an [`ApiError`], sorted into the cases callers handle differently.
@@ -110,6 +138,11 @@ pub enum ApiErrorKind {
     Conflict,
     /// 429: rate limited; see [`ApiError::retry_after`].
     RateLimited,
+    /// Any 3xx. The client never follows redirects (the key and body would go to whatever
+    /// host the `Location` names); see [`ApiError::location`]. Also used when an HTTP client
+    /// given with [`ClientBuilder::http_client`](crate::ClientBuilder::http_client) followed
+    /// a redirect by itself, whatever the final status.
+    Redirect,
     /// Any 5xx.
     Server,
     /// Any other status.
@@ -127,6 +160,7 @@ impl ApiErrorKind {
             408 => Self::RequestTimeout,
             409 => Self::Conflict,
             429 => Self::RateLimited,
+            300..=399 => Self::Redirect,
             500..=599 => Self::Server,
             _ => Self::Other,
         }
@@ -155,12 +189,16 @@ pub struct UndecodableResponse {
 /// page or a truncated document, small enough to log.
 pub const SNIPPET_LIMIT: usize = 512;
 
+/// The longest request URL the client sends (8 KiB, what common servers and proxies accept).
+/// A longer one fails with [`Error::InvalidRequest`] before anything is sent.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
 /// The documented API rules this crate checks before sending anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rule {
-    /// A workspace id in a path must be non-empty and not `.` or `..` (URL parsers would
-    /// collapse those into another route).
+    /// A workspace id in a path must not be empty, whitespace only, `.` or `..` (URL parsers
+    /// would collapse those into another route), nor contain control characters.
     WorkspaceIdInvalid,
     /// A workspace name must not be empty.
     NameRequired,
@@ -256,6 +294,7 @@ impl Error {
             Self::Api(api) => api.request_id.as_deref(),
             Self::Undecodable(u) => u.request_id.as_deref(),
             Self::Recorded(r) => r.request_id.as_deref(),
+            Self::LimitExceeded { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -308,8 +347,42 @@ impl Error {
     pub fn nothing_sent(&self) -> bool {
         matches!(
             self,
-            Self::InvariantViolation { .. } | Self::Config { .. } | Self::Journal(_)
+            Self::InvariantViolation { .. }
+                | Self::Config { .. }
+                | Self::InvalidRequest { .. }
+                | Self::Journal(_)
         )
+    }
+
+    /// Scrubs the client's key out of every server-supplied text in the error.
+    pub(crate) fn redacted(mut self, redactor: &Redactor) -> Self {
+        match &mut self {
+            Self::Api(api) => {
+                redactor.scrub_option(&mut api.request_id);
+                redactor.scrub_option(&mut api.error_type);
+                redactor.scrub_option(&mut api.message);
+                redactor.scrub_option(&mut api.body_snippet);
+                redactor.scrub_option(&mut api.location);
+                if let Some(map) = &mut api.provider_error {
+                    redactor.scrub_map(map);
+                }
+            }
+            Self::Undecodable(u) => {
+                redactor.scrub_option(&mut u.request_id);
+                u.reason = redactor.scrub(&u.reason);
+                u.snippet = redactor.scrub(&u.snippet);
+                // serde's message can quote a value from the body; drop it rather than leak.
+                if u.source
+                    .as_ref()
+                    .is_some_and(|e| redactor.finds_key_in(&e.to_string()))
+                {
+                    u.source = None;
+                }
+            }
+            Self::LimitExceeded { request_id, .. } => redactor.scrub_option(request_id),
+            _ => {}
+        }
+        self
     }
 }
 
@@ -325,16 +398,53 @@ impl fmt::Display for Error {
             Self::InvariantViolation { rule, message } => {
                 write!(f, "refused before sending ({rule}): {message}")
             }
+            Self::InvalidRequest { operation, reason } => {
+                write!(f, "{operation} was not sent: {reason}")
+            }
+            Self::LimitExceeded {
+                operation,
+                setting,
+                limit,
+                request_id,
+            } => {
+                let what = if *setting == "max_list_items" {
+                    "the listing has more items than"
+                } else {
+                    "the answer is larger than"
+                };
+                write!(
+                    f,
+                    "{operation}: {what} {setting} ({limit}) allows; raise it with \
+                     ClientBuilder::{setting} if that size is expected"
+                )?;
+                if let Some(id) = request_id {
+                    write!(f, " [request_id {id}]")?;
+                }
+                Ok(())
+            }
             Self::Timeout {
                 operation,
                 attempts,
-                ..
-            } => write!(f, "{operation} timed out ({attempts} attempt(s))"),
+                source,
+            } => {
+                write!(f, "{operation} timed out ({attempts} attempt(s))")?;
+                write_causes(f, source)
+            }
             Self::Connection {
                 operation,
                 attempts,
-                ..
-            } => write!(f, "{operation} could not connect ({attempts} attempt(s))"),
+                source,
+            } => {
+                if source.is_connect() {
+                    write!(f, "{operation} could not connect ({attempts} attempt(s))")?;
+                } else {
+                    write!(
+                        f,
+                        "{operation}: the connection failed after it was made ({attempts} attempt(s))"
+                    )?;
+                }
+                write_causes(f, source)
+            }
             Self::Undecodable(u) => write!(
                 f,
                 "{} got HTTP {} with a body that could not be decoded: {}; body starts with {:?}",
@@ -356,6 +466,27 @@ impl fmt::Display for Error {
     }
 }
 
+/// Appends `: cause: cause: ...` for a transport error and everything behind it, so front
+/// ends that print only `Display` still show "connection refused" or "message head is too
+/// large". These texts describe the URL and the socket, not the headers, so never the key.
+fn write_causes(f: &mut fmt::Formatter<'_>, error: &reqwest::Error) -> fmt::Result {
+    write!(f, ": {}", cause_chain(error))
+}
+
+/// An error and its sources as one text, `outer: inner: innermost`, each distinct text once.
+pub(crate) fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !text.is_empty() && !seen.contains(&text) {
+            seen.push(text);
+        }
+        next = cause.source();
+    }
+    seen.join(": ")
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Nylas answered HTTP {}", self.status)?;
@@ -364,6 +495,9 @@ impl fmt::Display for ApiError {
         }
         if let Some(message) = &self.message {
             write!(f, ": {message}")?;
+        }
+        if let Some(location) = &self.location {
+            write!(f, " (redirect to {location:?}, not followed)")?;
         }
         if let Some(snippet) = &self.body_snippet {
             write!(f, " (not a Nylas error body; it starts with {snippet:?})")?;
@@ -397,7 +531,11 @@ impl std::error::Error for Error {
                 .source
                 .as_ref()
                 .map(|e| e as &(dyn std::error::Error + 'static)),
-            Self::InvariantViolation { .. } | Self::Config { .. } | Self::Recorded(_) => None,
+            Self::InvariantViolation { .. }
+            | Self::Config { .. }
+            | Self::InvalidRequest { .. }
+            | Self::LimitExceeded { .. }
+            | Self::Recorded(_) => None,
         }
     }
 }
@@ -420,5 +558,8 @@ mod tests {
         assert_eq!(ApiErrorKind::from_status(404), ApiErrorKind::NotFound);
         assert_eq!(ApiErrorKind::from_status(503), ApiErrorKind::Server);
         assert_eq!(ApiErrorKind::from_status(418), ApiErrorKind::Other);
+        for redirect in [300, 301, 302, 307, 308, 399] {
+            assert_eq!(ApiErrorKind::from_status(redirect), ApiErrorKind::Redirect);
+        }
     }
 }

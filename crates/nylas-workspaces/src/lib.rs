@@ -40,6 +40,27 @@
 //!   retry never acts twice. Other 4xx answers are never retried. Retries are paid from a
 //!   [`RetryBudget`] shared by all calls of the client, so when most calls fail, errors come
 //!   back at once instead of multiplying the load.
+//! * **Bounded waiting.** [`ClientBuilder::timeout`] is per attempt, and each retry may first
+//!   wait out a `Retry-After` of up to [`ClientBuilder::max_retry_after`]. The worst-case wall
+//!   time of one call is therefore about `(max_retries + 1) × timeout` plus the waits between
+//!   attempts (each at most `max_retry_after`): with the defaults, 3 × 90 s + 2 × 60 s =
+//!   6.5 minutes. Lower any of the three to bound it tighter.
+//! * **Redirects are never followed.** A 3xx answer is an [`Error::Api`] of kind
+//!   [`ApiErrorKind::Redirect`] carrying the [`ApiError::location`], and is not retried:
+//!   following it would send the key, the body and the `Idempotency-Key` to whatever host
+//!   the `Location` names. With a caller's own [`ClientBuilder::http_client`] (which should
+//!   use `redirect::Policy::none()`), an answer from another URL than the one sent is refused.
+//! * **Memory bounded by settings, not by the server.** A body is read up to
+//!   [`ClientBuilder::max_body_bytes`] ([`MAX_BODY_BYTES`] by default) and no further, and a
+//!   listing collects at most [`ClientBuilder::max_list_items`] workspaces across its pages;
+//!   going over either is [`Error::LimitExceeded`] naming the setting to raise. A flat list
+//!   of some 34,000 workspaces is about 9 MB and needs a raised `max_body_bytes`.
+//! * **Local failures named as local.** A request that cannot be sent as asked (a URL beyond
+//!   [`MAX_URL_BYTES`], say from a 70 KB id) is [`Error::InvalidRequest`] before anything is
+//!   sent, never retried. A workspace id that is empty, whitespace only, `.`/`..` or has
+//!   control characters is refused as [`Rule::WorkspaceIdInvalid`]. Connection and timeout
+//!   errors include their causes in the message ("connection refused", "message head is too
+//!   large"), and say "could not connect" only when no connection was made.
 //! * **Bulk assignment that loses nothing.** [`Client::manual_assign_with`] accepts any number
 //!   of ids, sends them in requests of at most 500 per list with bounded concurrency, and
 //!   returns a [`ManualAssignOutcome`] saying for every id whether it was assigned, removed,
@@ -49,13 +70,15 @@
 //! * **Typed errors.** One [`Error`] with predicates ([`Error::status`],
 //!   [`Error::request_id`], [`Error::is_not_found`], [`Error::is_rate_limited`],
 //!   [`Error::is_retryable`], [`Error::retry_after`]). A body that is not what the API
-//!   promises (an HTML page from a proxy, a truncated document, more than
-//!   [`MAX_BODY_BYTES`]) becomes an error that keeps the status, the request id and a short
-//!   snippet of the body; it never panics.
+//!   promises (an HTML page from a proxy, a truncated document) becomes an error that keeps
+//!   the status, the request id and a short snippet of the body; it never panics.
 //! * **A key that does not leak.** The API key lives in [`ApiKey`], whose `Debug` prints a
 //!   placeholder and which has no `Display`; the `Authorization` header is marked sensitive.
 //!   A plain `http://` base URL is refused unless the host is loopback or
-//!   [`ClientBuilder::allow_insecure_http`] is set.
+//!   [`ClientBuilder::allow_insecure_http`] is set. A server or proxy that repeats the key
+//!   (or `Bearer <key>`) in what it answers does not get it into an error: the key is replaced
+//!   by `<redacted>` in every server-supplied text an error carries (message, type, body
+//!   snippet, provider error, request id, `Location`). A loopback base URL bypasses proxies.
 //! * **Pacing.** An optional [`RateLimit`] shared by every call of a client and its clones
 //!   ([`ClientBuilder::rate_limit`]), fixed or adaptive (a 429 cuts the rate, which then probes
 //!   back up, so the client settles at the server's real limit); a `Retry-After` pauses every
@@ -82,6 +105,7 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "test-util")]
 #[doc(hidden)]
 pub mod bench_support;
 mod bulk;
@@ -104,11 +128,12 @@ pub use bulk::{
 };
 pub use client::Client;
 pub use config::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, Region,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_LIST_ITEMS, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Region,
 };
 pub use error::{
-    ApiError, ApiErrorKind, Error, Result, Rule, SNIPPET_LIMIT, SharedError, UndecodableResponse,
+    ApiError, ApiErrorKind, Error, MAX_URL_BYTES, Result, Rule, SNIPPET_LIMIT, SharedError,
+    UndecodableResponse,
 };
 pub use journal::{
     JOURNAL_VERSION, Journal, JournalError, JournalErrorKind, MAX_JOURNAL_BYTES, RecordedError,
@@ -119,8 +144,13 @@ pub use requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, Patch, Up
 pub use secret::ApiKey;
 pub use transport::MAX_BODY_BYTES;
 
+#[cfg(feature = "test-util")]
 #[doc(hidden)]
 pub use decode::decode_for_tests;
+// Without `test-util` nothing calls the hook; this keeps it type-checked and silences the
+// dead-code lint until decode.rs gates it itself.
+#[cfg(not(feature = "test-util"))]
+const _: fn(u16, &[u8]) -> Vec<Error> = decode::decode_for_tests;
 
 /// The wire types this crate sends and decodes, re-exported for tests and advanced use.
 pub use nylas_workspaces_api::types as wire;

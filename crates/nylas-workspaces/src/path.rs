@@ -3,7 +3,9 @@
 //! Ids come from users, files and the command line. Encoding every byte outside the RFC 3986
 //! unreserved set means an id such as `a/b` or `a?b` stays one segment of the intended route.
 //! `.` and `..` cannot be made safe by encoding (URL parsers treat `%2E` as a dot too and
-//! collapse the segment), so they are refused, as is the empty id.
+//! collapse the segment), so they are refused, as are ids that cannot name a workspace: empty,
+//! whitespace only (sent as `%20`, it would only earn a confusing 404), or containing control
+//! characters (a NUL or newline is a sign of a broken file or a pasted mistake).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -24,6 +26,21 @@ pub(crate) fn workspace_segment(id: &str) -> Result<String> {
             "the workspace id is empty",
         ));
     }
+    if id.trim().is_empty() {
+        return Err(Error::invariant(
+            Rule::WorkspaceIdInvalid,
+            format!("the workspace id {:?} is only whitespace", shown(id)),
+        ));
+    }
+    if let Some(c) = id.chars().find(|c| c.is_control()) {
+        return Err(Error::invariant(
+            Rule::WorkspaceIdInvalid,
+            format!(
+                "the workspace id {:?} contains the control character {c:?}",
+                shown(id)
+            ),
+        ));
+    }
     if id == "." || id == ".." {
         return Err(Error::invariant(
             Rule::WorkspaceIdInvalid,
@@ -31,6 +48,14 @@ pub(crate) fn workspace_segment(id: &str) -> Result<String> {
         ));
     }
     Ok(utf8_percent_encode(id, SEGMENT).to_string())
+}
+
+/// At most the first 64 characters of an id, for messages (an id can be arbitrarily long).
+fn shown(id: &str) -> String {
+    match id.char_indices().nth(64) {
+        Some((end, _)) => format!("{}…", &id[..end]),
+        None => id.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -63,5 +88,20 @@ mod tests {
             );
         }
         assert!(workspace_segment("...").is_ok());
+    }
+
+    #[test]
+    fn blank_and_control_character_ids_are_refused_and_shown_escaped() {
+        for bad in [" ", "\t \u{3000}", "ws\0", "ws-1\n", "\u{7f}", "a\u{85}b"] {
+            let err = workspace_segment(bad).unwrap_err();
+            assert_eq!(err.rule(), Some(Rule::WorkspaceIdInvalid), "{bad:?}");
+            let text = err.to_string();
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+        }
+        let text = workspace_segment("ws\n1").unwrap_err().to_string();
+        assert!(text.contains("control character '\\n'"), "{text}");
+        let long = format!("{}\n", "x".repeat(70_000));
+        assert!(workspace_segment(&long).unwrap_err().to_string().len() < 300);
+        assert!(workspace_segment(" ws-1").is_ok());
     }
 }

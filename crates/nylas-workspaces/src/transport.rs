@@ -6,23 +6,34 @@
 //! HTTP status and headers, so a 502 HTML page from a proxy could neither be classified as
 //! retryable nor carry its `x-request-id` or `Retry-After`. Owning the few lines of transport
 //! keeps all of that, and lets every attempt be its own tracing span.
+//!
+//! What a hostile or broken server can do is bounded here: redirects are answered as errors,
+//! never followed; bodies are read up to `max_body_bytes` and no further; the client's key is
+//! scrubbed from whatever server text goes into an error. A request that cannot be sent as
+//! asked (a URL beyond [`MAX_URL_BYTES`]) is refused before the first attempt.
 
 use std::time::{Instant, SystemTime};
 
+use reqwest::header::LOCATION;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::client::ClientInner;
 use crate::error::{
-    ApiError, ApiErrorKind, Error, Result, SNIPPET_LIMIT, UndecodableResponse, is_retryable_status,
+    ApiError, ApiErrorKind, Error, MAX_URL_BYTES, Result, SNIPPET_LIMIT, UndecodableResponse,
+    cause_chain, is_retryable_status,
 };
 use crate::pacing::RateLimiter;
 use crate::retry::{parse_retry_after, random_unit};
+use crate::secret::Redactor;
 
-/// The largest body read into memory. Workspace payloads are small; anything bigger is a
-/// misbehaving server or proxy and is reported instead of exhausting memory.
+/// The largest body read into memory unless [`ClientBuilder::max_body_bytes`] says otherwise.
+/// Workspace payloads are small; anything bigger is most likely a misbehaving server or proxy
+/// and is reported instead of exhausting memory.
+///
+/// [`ClientBuilder::max_body_bytes`]: crate::ClientBuilder::max_body_bytes
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// The header Nylas uses to deduplicate retried POSTs.
@@ -59,9 +70,18 @@ pub(crate) struct Reply {
     pub status: u16,
     pub header_request_id: Option<String>,
     pub body: Vec<u8>,
+    /// Scrubs the key from the text of any error made about this reply.
+    pub redactor: Redactor,
 }
 
 impl Reply {
+    /// The request id of the answer: the header's, else the body's top-level one.
+    pub fn request_id(&self) -> Option<String> {
+        self.header_request_id
+            .clone()
+            .or_else(|| body_request_id(&self.body))
+    }
+
     /// Decodes the body as `T`, or explains why it cannot be.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body)
@@ -75,9 +95,10 @@ impl Reply {
             status: self.status,
             request_id: self.header_request_id.clone(),
             reason,
-            snippet: snippet(&self.body),
+            snippet: snippet(&self.body, &self.redactor),
             source,
         }))
+        .redacted(&self.redactor)
     }
 }
 
@@ -90,6 +111,7 @@ enum Attempt {
 impl ClientInner {
     /// Sends `call`, retrying what is safe to retry, and returns the 2xx reply.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Reply> {
+        let url = self.url_for(call)?;
         let limiter = self.limiter_for(call.pacing);
         let mut attempt: u32 = 0;
         // What the last retry took from the budget, refunded if the call then succeeds.
@@ -110,7 +132,7 @@ impl ClientInner {
             );
             let started = Instant::now();
             let result = self
-                .attempt(call, attempt + 1)
+                .attempt(call, &url, attempt + 1)
                 .instrument(span.clone())
                 .await;
             span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -131,16 +153,12 @@ impl ClientInner {
                         budget.on_success(last_retry_cost);
                     }
                     span.record("status", reply.status);
-                    let request_id = reply
-                        .header_request_id
-                        .clone()
-                        .or_else(|| body_request_id(&reply.body));
-                    if let Some(id) = request_id {
+                    if let Some(id) = reply.request_id() {
                         span.record("request_id", id.as_str());
                     }
                     return Ok(reply);
                 }
-                Attempt::Failure(error) => error,
+                Attempt::Failure(error) => error.redacted(&self.redactor),
             };
             if let Some(status) = error.status() {
                 span.record("status", status);
@@ -185,18 +203,36 @@ impl ClientInner {
         }
     }
 
-    async fn attempt(&self, call: &Call, attempts: u32) -> Attempt {
-        let url = format!("{}{}", self.base_url, call.path);
+    /// The full URL of a call, refused when no server would take it.
+    fn url_for(&self, call: &Call) -> Result<Url> {
+        let invalid = |reason: String| Error::InvalidRequest {
+            operation: call.operation,
+            reason,
+        };
+        let mut url = Url::parse(&format!("{}{}", self.base_url, call.path))
+            .map_err(|e| invalid(format!("the request URL is not valid: {e}")))?;
+        if !call.query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(call.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        let length = url.as_str().len();
+        if length > MAX_URL_BYTES {
+            return Err(invalid(format!(
+                "the request URL would be {length} bytes long, beyond the limit of \
+                 {MAX_URL_BYTES} bytes that servers accept (is an id in it far too long?)"
+            )));
+        }
+        Ok(url)
+    }
+
+    async fn attempt(&self, call: &Call, url: &Url, attempts: u32) -> Attempt {
         let mut request = self
             .http
-            .request(call.method.clone(), url)
+            .request(call.method.clone(), url.clone())
             .timeout(self.timeout)
             .header(AUTHORIZATION, self.authorization.clone())
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, self.user_agent.clone());
-        if !call.query.is_empty() {
-            request = request.query(&call.query);
-        }
         if let Some(key) = &call.idempotency_key {
             request = request.header(IDEMPOTENCY_KEY, key.as_str());
         }
@@ -206,7 +242,12 @@ impl ClientInner {
                 .body(body.clone());
         }
         let transport_error = |source: reqwest::Error| {
-            if source.is_timeout() {
+            if source.is_builder() {
+                Error::InvalidRequest {
+                    operation: call.operation,
+                    reason: format!("the request could not be built: {}", cause_chain(&source)),
+                }
+            } else if source.is_timeout() {
                 Error::Timeout {
                     operation: call.operation,
                     attempts,
@@ -226,28 +267,68 @@ impl ClientInner {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match read_bounded(response).await {
+        let header_request_id = header_str(&headers, "x-request-id");
+        if response.url() != url {
+            // Only a caller-supplied client follows redirects; ours never does.
+            let error = followed_redirect(status, response.url(), header_request_id);
+            return Attempt::Failure(error.redacted(&self.redactor));
+        }
+        let limit = self.max_body_bytes;
+        let too_large = || Error::LimitExceeded {
+            operation: call.operation,
+            setting: "max_body_bytes",
+            limit: limit as u64,
+            request_id: header_request_id.clone(),
+        };
+        // A success announced as too large is refused without reading it.
+        if status.is_success() && response.content_length().is_some_and(|n| n > limit as u64) {
+            return Attempt::Failure(too_large());
+        }
+        let body = match read_bounded(response, limit).await {
             Ok(body) => body,
             Err(e) => return Attempt::Failure(transport_error(e)),
         };
-        let header_request_id = header_str(&headers, "x-request-id");
         if status.is_success() {
-            let reply = Reply {
+            if body.truncated {
+                return Attempt::Failure(too_large());
+            }
+            return Attempt::Success(Reply {
                 operation: call.operation,
                 status: status.as_u16(),
                 header_request_id,
                 body: body.bytes,
-            };
-            if body.truncated {
-                return Attempt::Failure(reply.undecodable(
-                    format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-                    None,
-                ));
-            }
-            return Attempt::Success(reply);
+                redactor: self.redactor.clone(),
+            });
         }
-        Attempt::Failure(api_error(status, &headers, header_request_id, &body.bytes))
+        Attempt::Failure(api_error(
+            status,
+            &headers,
+            header_request_id,
+            &body.bytes,
+            &self.redactor,
+        ))
     }
+}
+
+/// The error for an answer that came from another URL than the one sent: the caller's HTTP
+/// client followed a redirect.
+fn followed_redirect(status: StatusCode, final_url: &Url, request_id: Option<String>) -> Error {
+    Error::Api(Box::new(ApiError {
+        status: status.as_u16(),
+        kind: ApiErrorKind::Redirect,
+        request_id,
+        error_type: None,
+        message: Some(
+            "the answer came from another URL: the HTTP client given to \
+             ClientBuilder::http_client followed a redirect (build it with \
+             redirect(reqwest::redirect::Policy::none()))"
+                .to_owned(),
+        ),
+        provider_error: None,
+        retry_after: None,
+        body_snippet: None,
+        location: Some(bounded(final_url.as_str())),
+    }))
 }
 
 /// Whether an attempt's failure may be retried automatically.
@@ -266,6 +347,7 @@ pub(crate) fn api_error(
     headers: &HeaderMap,
     header_request_id: Option<String>,
     body: &[u8],
+    redactor: &Redactor,
 ) -> Error {
     let retry_after = header_str(headers, RETRY_AFTER.as_str())
         .and_then(|v| parse_retry_after(&v, SystemTime::now()));
@@ -279,6 +361,11 @@ pub(crate) fn api_error(
         provider_error: None,
         retry_after,
         body_snippet: None,
+        location: status
+            .is_redirection()
+            .then(|| header_str(headers, LOCATION.as_str()))
+            .flatten()
+            .map(|l| bounded(&redactor.scrub(&l))),
     };
     match envelope {
         Some(envelope) => {
@@ -290,9 +377,9 @@ pub(crate) fn api_error(
             api.provider_error = envelope.provider_error;
         }
         None if body.is_empty() => {}
-        None => api.body_snippet = Some(snippet(body)),
+        None => api.body_snippet = Some(snippet(body, redactor)),
     }
-    Error::Api(Box::new(api))
+    Error::Api(Box::new(api)).redacted(redactor)
 }
 
 /// The parts of a Nylas error envelope, read leniently: a body with an `error` object counts
@@ -342,12 +429,20 @@ fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The start of a body as text of at most [`SNIPPET_LIMIT`] bytes (plus an ellipsis when cut).
-/// Invalid UTF-8 becomes U+FFFD, which is three bytes, so the text is cut after decoding.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let head = &body[..body.len().min(SNIPPET_LIMIT)];
-    let mut text = String::from_utf8_lossy(head).into_owned();
-    let mut cut = body.len() > SNIPPET_LIMIT;
+/// The start of a body as text of at most [`SNIPPET_LIMIT`] bytes (plus an ellipsis when cut),
+/// with the key scrubbed out. The whole body is scrubbed before cutting, so a key that
+/// straddles the cut cannot leave its first half behind. Invalid UTF-8 becomes U+FFFD, which
+/// is three bytes, so the text is cut after decoding.
+pub(crate) fn snippet(body: &[u8], redactor: &Redactor) -> String {
+    let text = redactor.scrub(&String::from_utf8_lossy(body));
+    bounded(&text)
+}
+
+/// `text` cut to at most [`SNIPPET_LIMIT`] bytes at a character boundary, plus an ellipsis
+/// when cut.
+fn bounded(text: &str) -> String {
+    let mut text = text.to_owned();
+    let mut cut = false;
     if text.len() > SNIPPET_LIMIT {
         let mut end = SNIPPET_LIMIT;
         while !text.is_char_boundary(end) {
@@ -362,11 +457,12 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     text
 }
 
-/// Reads at most [`MAX_BODY_BYTES`] of the body, noting whether more was there.
-async fn read_bounded(mut response: reqwest::Response) -> reqwest::Result<BodyBuf> {
+/// Reads at most `limit` bytes of the body, noting whether more was there. Stops reading as
+/// soon as the limit is passed; dropping the response then closes the connection.
+async fn read_bounded(mut response: reqwest::Response, limit: usize) -> reqwest::Result<BodyBuf> {
     let mut buf = BodyBuf::default();
     while let Some(chunk) = response.chunk().await? {
-        let room = MAX_BODY_BYTES - buf.bytes.len();
+        let room = limit - buf.bytes.len();
         if chunk.len() > room {
             buf.bytes.extend_from_slice(&chunk[..room]);
             buf.truncated = true;
@@ -387,7 +483,7 @@ struct BodyBuf {
 /// The error for an arbitrary non-success body, without headers (tests and property tests).
 pub(crate) fn decode_error_body_for_tests(status: u16, body: &[u8]) -> Error {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    api_error(status, &HeaderMap::new(), None, body)
+    api_error(status, &HeaderMap::new(), None, body, &Redactor::none())
 }
 
 #[cfg(test)]
@@ -422,10 +518,10 @@ mod tests {
 
     #[test]
     fn snippet_of_invalid_utf8_stays_bounded() {
-        let s = snippet(&[0xff; SNIPPET_LIMIT]);
+        let s = snippet(&[0xff; SNIPPET_LIMIT], &Redactor::none());
         assert!(s.len() <= SNIPPET_LIMIT + '…'.len_utf8(), "{}", s.len());
         assert!(s.ends_with('…'));
-        assert_eq!(snippet(b"short"), "short");
+        assert_eq!(snippet(b"short", &Redactor::none()), "short");
     }
 
     #[test]
@@ -434,6 +530,6 @@ mod tests {
         body.extend_from_slice("é".as_bytes());
         // The split character decodes to U+FFFD, which no longer fits, so it is cut.
         let expected = format!("{}…", "a".repeat(SNIPPET_LIMIT - 1));
-        assert_eq!(snippet(&body), expected);
+        assert_eq!(snippet(&body, &Redactor::none()), expected);
     }
 }

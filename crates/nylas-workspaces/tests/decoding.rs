@@ -147,9 +147,12 @@ async fn a_body_beyond_the_size_limit_is_refused_not_buffered() {
         then.status(200).body(huge);
     });
     let err = client(&server).list_workspaces().await.unwrap_err();
-    let Error::Undecodable(u) = &err else {
+    let Error::LimitExceeded { setting, limit, .. } = &err else {
         panic!("{err:?}")
     };
-    assert!(u.reason.contains("larger than"), "{}", u.reason);
-    assert!(u.snippet.len() <= SNIPPET_LIMIT + '…'.len_utf8());
+    assert_eq!(
+        (*setting, *limit),
+        ("max_body_bytes", MAX_BODY_BYTES as u64)
+    );
+    assert!(!err.is_retryable());
 }

@@ -25,6 +25,10 @@ use scenarios::{Counts, Programs};
 
 use crate::paths;
 
+/// The unpublished workspace member (`bench/driver`) that holds the Rust measurement
+/// programs, `bench_driver` and `pacing_bench`.
+const BENCH_PACKAGE: &str = "nylas-workspaces-bench";
+
 const OPTIONS: &str =
     "options: --quick --skip-build-cost --skip-micro --pacing-json FILE --out DIR";
 

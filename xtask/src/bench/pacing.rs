@@ -1,4 +1,4 @@
-//! Issue 9's pacing measurement (`crates/nylas-workspaces/examples/pacing_bench.rs`): bulk
+//! Issue 9's pacing measurement (`bench/driver/src/bin/pacing_bench.rs`): bulk
 //! assignment against the emulator's own rate limiter, adaptive vs. unpaced vs. four
 //! processes. It runs its own in-process emulators, so it is run as it is and its JSON is
 //! included in the report verbatim.
@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::{paths, tasks::run_cmd};
 
-const SOURCE: &str = "crates/nylas-workspaces/examples/pacing_bench.rs";
+const SOURCE: &str = "bench/driver/src/bin/pacing_bench.rs";
 
 /// Builds and runs the program when it exists; `Ok(None)` when it does not.
 pub fn run(quick: bool) -> Result<Option<Value>, String> {
@@ -23,8 +23,8 @@ pub fn run(quick: bool) -> Result<Option<Value>, String> {
             "build",
             "--release",
             "-p",
-            "nylas-workspaces",
-            "--example",
+            super::BENCH_PACKAGE,
+            "--bin",
             "pacing_bench",
         ]),
     )?;
@@ -33,7 +33,7 @@ pub fn run(quick: bool) -> Result<Option<Value>, String> {
         .unwrap_or_else(|| root.join("target"));
     let out = root.join("target/bench/pacing.json");
     let _ = std::fs::remove_file(&out);
-    let mut cmd = Command::new(target.join("release/examples/pacing_bench"));
+    let mut cmd = Command::new(target.join("release/pacing_bench"));
     cmd.arg("--json").arg(&out).stdin(Stdio::null());
     if quick {
         cmd.args(["--grants", "5000"]);
@@ -46,4 +46,16 @@ pub fn run(quick: bool) -> Result<Option<Value>, String> {
 pub fn read(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `run` skips the measurement when the program is missing, so a move that forgets this
+    /// path would silently drop the pacing section from every report.
+    #[test]
+    fn the_program_is_where_the_bench_looks_for_it() {
+        assert!(paths::root().join(SOURCE).is_file(), "{SOURCE} is missing");
+    }
 }

@@ -178,7 +178,7 @@ impl Report {
             Some(value) => pacing_summary(&mut out, value),
             None => out.push_str(
                 "**PENDING:** the pacing measurement program (issue 9, \
-                 `crates/nylas-workspaces/examples/pacing_bench.rs`) did not run in this report; \
+                 `bench/driver/src/bin/pacing_bench.rs`) did not run in this report; \
                  its results will be added here when it does.\n",
             ),
         }
@@ -211,7 +211,7 @@ fn pacing_summary(out: &mut String, value: &Value) {
     };
     let _ = writeln!(
         out,
-        "From `crates/nylas-workspaces/examples/pacing_bench.rs` (issue 9): {} grants against the \
+        "From `bench/driver/src/bin/pacing_bench.rs` (issue 9): {} grants against the \
          emulator limited to {} requests/s (burst {}); full output in `report.json` under \
          `pacing`.\n",
         value.get("grants").map_or("?".into(), ToString::to_string),
@@ -293,7 +293,7 @@ const METHOD: &str = "\
   table gives its median and its min–max over the rounds. Absolute medians are shown only to
   read the ratios by: this machine is shared (2 cores, other builds running), so they vary
   from run to run while the ratios are what to compare.
-- Rust measurements run in `crates/nylas-workspaces/examples/bench_driver.rs`, Python ones in
+- Rust measurements run in `bench/driver/src/bin/bench_driver.rs`, Python ones in
   `bench/*.py` in a separate virtualenv (`target/bench-venv`, pins in
   `bench/requirements.txt`) with the release wheel of `bindings/python` installed.
 - No test asserts any of this: the targets are checked here, in the report, only.

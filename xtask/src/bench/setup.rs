@@ -1,5 +1,6 @@
-//! Getting the programs ready: release builds of the emulator and the Rust bench driver, the
-//! release wheel, and the benchmark's own virtualenv.
+//! Getting the programs ready: release builds of the emulator and the Rust bench driver
+//! (`bench/driver`, package `nylas-workspaces-bench`), the release wheel, and the benchmark's
+//! own virtualenv.
 //!
 //! The benchmark needs the official Nylas SDK, httpx and requests. They go into
 //! `target/bench-venv`, not the project's `.venv`, so the test environment stays lean and a
@@ -29,14 +30,14 @@ pub fn build_binaries() -> Result<(PathBuf, PathBuf), String> {
         "--bin",
         "nylas-workspaces-emulator",
         "-p",
-        "nylas-workspaces",
-        "--example",
+        super::BENCH_PACKAGE,
+        "--bin",
         "bench_driver",
     ]))?;
     let release = target_dir().join("release");
     Ok((
         release.join("nylas-workspaces-emulator"),
-        release.join("examples/bench_driver"),
+        release.join("bench_driver"),
     ))
 }
 
@@ -87,4 +88,40 @@ pub fn bench_venv(wheel: &Path) -> Result<PathBuf, String> {
         ],
     )?;
     Ok(py)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The package and binary names the build commands use are the ones `bench/driver`
+    /// declares, and the SDK crate no longer carries the drivers among its user examples.
+    #[test]
+    fn the_drivers_live_in_the_unpublished_bench_package() {
+        let root = paths::root();
+        let manifest = std::fs::read_to_string(root.join("bench/driver/Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains(&format!("name = \"{}\"", super::super::BENCH_PACKAGE)),
+            "{manifest}"
+        );
+        assert!(manifest.contains("publish = false"));
+        for bin in ["bench_driver", "pacing_bench"] {
+            assert!(manifest.contains(&format!("name = \"{bin}\"")), "{bin}");
+            assert!(
+                root.join(format!("bench/driver/src/bin/{bin}.rs"))
+                    .is_file()
+            );
+            assert!(
+                !root
+                    .join(format!("crates/nylas-workspaces/examples/{bin}.rs"))
+                    .exists(),
+                "{bin} is back among the SDK's examples"
+            );
+        }
+        let members = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        assert!(
+            members.contains("\"bench/driver\""),
+            "not a workspace member"
+        );
+    }
 }

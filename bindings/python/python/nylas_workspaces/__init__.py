@@ -7,6 +7,9 @@
 ``Client`` blocks (with the GIL released while it waits); ``AsyncClient`` has the same surface
 with every call awaitable. Every documented rule of the API is checked before a request is
 sent, by the Rust crate underneath; a broken rule raises :class:`InvariantError`.
+
+Ctrl-C during a blocking ``manual_assign`` raises :class:`BulkAssignInterrupted` (a
+``KeyboardInterrupt``) that records what was done, so the job can be resumed.
 """
 
 from __future__ import annotations
@@ -19,12 +22,15 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     BulkAssignError,
+    BulkAssignInterrupted,
+    ConfigurationError,
     InternalServerError,
     InvariantError,
     NotFoundError,
     NylasWorkspacesError,
     PermissionDeniedError,
     RateLimitError,
+    RetryRequest,
 )
 from ._native import (
     AsyncClient,
@@ -51,6 +57,7 @@ __all__ = [
     "NotGivenOr",
     "NylasWorkspacesError",
     "InvariantError",
+    "ConfigurationError",
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
@@ -62,5 +69,7 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "BulkAssignError",
+    "BulkAssignInterrupted",
+    "RetryRequest",
     "__version__",
 ]

@@ -1,17 +1,21 @@
 """The exception tree of ``nylas_workspaces``.
 
 Every error the package raises derives from :class:`NylasWorkspacesError`, so one ``except``
-clause catches them all. The native module creates these classes; they live in Python so that
-they subclass built-ins (``ValueError``) naturally and carry plain attributes.
+clause catches them all. The one exception is :class:`BulkAssignInterrupted`, raised when
+Ctrl-C stops a bulk assignment: it is a ``KeyboardInterrupt``, so that ``except Exception``
+does not swallow the Ctrl-C. The native module creates these classes; they live in Python so
+that they subclass built-ins (``ValueError``, ``KeyboardInterrupt``) naturally and carry plain
+attributes.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Sequence, TypedDict
 
 __all__ = [
     "NylasWorkspacesError",
     "InvariantError",
+    "ConfigurationError",
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
@@ -23,6 +27,8 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "BulkAssignError",
+    "BulkAssignInterrupted",
+    "RetryRequest",
 ]
 
 
@@ -47,6 +53,11 @@ class InvariantError(NylasWorkspacesError, ValueError):
     def __init__(self, message: str, *, rule: str) -> None:
         super().__init__(message)
         self.rule = rule
+
+
+class ConfigurationError(NylasWorkspacesError, ValueError):
+    """The client cannot be built from these arguments (no API key, a rate it cannot pace,
+    a base URL it refuses); nothing was sent."""
 
 
 class APIConnectionError(NylasWorkspacesError):
@@ -136,37 +147,153 @@ class InternalServerError(APIError):
     """5xx: Nylas or an email provider failed."""
 
 
-class BulkAssignError(NylasWorkspacesError):
-    """A manual assignment split into several requests failed part-way.
+class RetryRequest(TypedDict):
+    """The keyword arguments of ``manual_assign`` that finish a stopped or part-failed
+    assignment: ``manual_assign(workspace_id, **err.retry_request())``."""
 
-    Every grant ID is accounted for: ``grants_assigned`` and ``grants_removed`` hold what
-    succeeded, ``unmatched`` what was sent in a successful request but matched no grant, and
-    ``failed`` maps each ID that did not succeed to the error of its request (or to why it was
-    not sent), so retrying exactly ``failed`` finishes the job.
+    assign_grants: list[str]
+    remove_grants: list[str]
+
+
+class _BulkOutcome:
+    """What a bulk assignment did, shared by :class:`BulkAssignError` and
+    :class:`BulkAssignInterrupted`.
+
+    Every grant id of the assignment is in exactly one of ``assigned`` and ``removed`` (what
+    Nylas confirmed), ``unmatched`` (sent in a successful request but matching no grant),
+    ``failed`` (id to the error of its request) and ``not_sent`` (never sent: the caller
+    stopped, or an earlier request failed in a way that would fail it too).
+    ``retry_request()`` is the request that finishes the job::
+
+        except nw.BulkAssignError as err:
+            client.workspaces.manual_assign(err.workspace_id, **err.retry_request())
     """
 
+    message: str
     workspace_id: str
-    grants_assigned: list[str]
-    grants_removed: list[str]
+    assigned: list[str]
+    removed: list[str]
     unmatched: list[str]
     failed: dict[str, NylasWorkspacesError]
+    not_sent: list[str]
     request_ids: list[str]
+
+    def _record(
+        self,
+        message: str,
+        *,
+        workspace_id: str,
+        assigned: Iterable[str],
+        removed: Iterable[str],
+        unmatched: Iterable[str],
+        failed: Mapping[str, NylasWorkspacesError],
+        not_sent: Iterable[str],
+        request_ids: Iterable[str],
+        retry: Optional[Mapping[str, Sequence[str]]],
+    ) -> None:
+        self.message = message
+        self.workspace_id = workspace_id
+        self.assigned = list(assigned)
+        self.removed = list(removed)
+        self.unmatched = list(unmatched)
+        self.failed = dict(failed)
+        self.not_sent = list(not_sent)
+        self.request_ids = list(request_ids)
+        if retry is None:
+            # Built by hand without the moves: every pending id is taken as an assignment.
+            retry = {"assign_grants": [*self.failed, *self.not_sent], "remove_grants": []}
+        self._retry_assign = list(retry.get("assign_grants", ()))
+        self._retry_remove = list(retry.get("remove_grants", ()))
+
+    @property
+    def grants_assigned(self) -> list[str]:
+        """The same list as ``assigned`` (the name used by ``ManualAssignResult``)."""
+        return self.assigned
+
+    @property
+    def grants_removed(self) -> list[str]:
+        """The same list as ``removed`` (the name used by ``ManualAssignResult``)."""
+        return self.removed
+
+    def retry_request(self) -> RetryRequest:
+        """``{"assign_grants": [...], "remove_grants": [...]}`` holding exactly the failed and
+        unsent ids, each with the move that was asked for; pass it as
+        ``manual_assign(workspace_id, **err.retry_request())``."""
+        return {"assign_grants": list(self._retry_assign),
+                "remove_grants": list(self._retry_remove)}
+
+
+class BulkAssignError(_BulkOutcome, NylasWorkspacesError):
+    """A manual assignment split into several requests failed part-way.
+
+    Every grant id is accounted for (see the attributes below, shared with
+    :class:`BulkAssignInterrupted`), so retrying ``retry_request()`` finishes the job.
+    ``grants_assigned`` and ``grants_removed`` are kept as aliases of ``assigned`` and
+    ``removed``.
+    """
 
     def __init__(
         self,
         message: str,
         *,
         workspace_id: str,
-        grants_assigned: list[str],
-        grants_removed: list[str],
-        failed: dict[str, NylasWorkspacesError],
-        request_ids: list[str],
-        unmatched: Optional[list[str]] = None,
+        assigned: Iterable[str] = (),
+        removed: Iterable[str] = (),
+        unmatched: Optional[Iterable[str]] = None,
+        failed: Optional[Mapping[str, NylasWorkspacesError]] = None,
+        not_sent: Iterable[str] = (),
+        request_ids: Iterable[str] = (),
+        retry: Optional[Mapping[str, Sequence[str]]] = None,
+        grants_assigned: Optional[Iterable[str]] = None,
+        grants_removed: Optional[Iterable[str]] = None,
     ) -> None:
-        super().__init__(message)
-        self.workspace_id = workspace_id
-        self.grants_assigned = grants_assigned
-        self.grants_removed = grants_removed
-        self.unmatched = unmatched or []
-        self.failed = failed
-        self.request_ids = request_ids
+        NylasWorkspacesError.__init__(self, message)
+        self._record(
+            message,
+            workspace_id=workspace_id,
+            assigned=assigned if grants_assigned is None else grants_assigned,
+            removed=removed if grants_removed is None else grants_removed,
+            unmatched=unmatched or (),
+            failed=failed or {},
+            not_sent=not_sent,
+            request_ids=request_ids,
+            retry=retry,
+        )
+
+
+class BulkAssignInterrupted(_BulkOutcome, KeyboardInterrupt):
+    """Ctrl-C stopped a manual assignment; what it did is recorded, as on
+    :class:`BulkAssignError`.
+
+    No further chunk was sent after the Ctrl-C, and the requests in flight were allowed to
+    finish, so ``assigned``, ``removed``, ``unmatched``, ``failed`` and ``not_sent`` together
+    hold every id exactly once, and ``retry_request()`` resumes where it stopped. It is a
+    ``KeyboardInterrupt`` (not an ``Exception``): ``except Exception`` lets it through, and
+    an uncaught one ends the program like any Ctrl-C.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        workspace_id: str,
+        assigned: Iterable[str] = (),
+        removed: Iterable[str] = (),
+        unmatched: Iterable[str] = (),
+        failed: Optional[Mapping[str, NylasWorkspacesError]] = None,
+        not_sent: Iterable[str] = (),
+        request_ids: Iterable[str] = (),
+        retry: Optional[Mapping[str, Sequence[str]]] = None,
+    ) -> None:
+        KeyboardInterrupt.__init__(self, message)
+        self._record(
+            message,
+            workspace_id=workspace_id,
+            assigned=assigned,
+            removed=removed,
+            unmatched=unmatched,
+            failed=failed or {},
+            not_sent=not_sent,
+            request_ids=request_ids,
+            retry=retry,
+        )

@@ -118,7 +118,14 @@ class Workspaces:
         assign_grants: Optional[_Ids] = None,
         remove_grants: Optional[_Ids] = None,
         concurrency: Optional[int] = None,
-    ) -> ManualAssignResult: ...
+    ) -> ManualAssignResult:
+        """Moves grants in and out of a workspace, in chunks of at most 500 ids per list.
+
+        Raises ``BulkAssignError`` when some chunks failed. On Ctrl-C no further chunk is
+        sent, the requests in flight get up to 30 s to finish, and ``BulkAssignInterrupted``
+        (a ``KeyboardInterrupt``) is raised with what was done; a second Ctrl-C abandons the
+        requests in flight and raises a plain ``KeyboardInterrupt``.
+        """
 
 @final
 class AsyncWorkspaces:
@@ -158,7 +165,10 @@ class AsyncWorkspaces:
         assign_grants: Optional[_Ids] = None,
         remove_grants: Optional[_Ids] = None,
         concurrency: Optional[int] = None,
-    ) -> Awaitable[ManualAssignResult]: ...
+    ) -> Awaitable[ManualAssignResult]:
+        """Awaitable ``Workspaces.manual_assign``. Cancelling the task stops sending further
+        chunks and abandons those in flight, whose outcome is then not reported: keep it with
+        a journal (``report=``), not with the exception."""
 
 @final
 class Client:
@@ -170,8 +180,13 @@ class Client:
         api_uri: Optional[str] = None,
         timeout: float = 90.0,
         max_retries: int = 2,
+        max_retry_wait: float = 60.0,
         rate_limit: _RateLimit = None,
-    ) -> Client: ...
+    ) -> Client:
+        """``timeout`` (seconds) bounds each attempt, not the call: a failed attempt is retried
+        up to ``max_retries`` times, and a retry may first wait out a ``Retry-After`` of at most
+        ``max_retry_wait`` seconds (a longer one is raised at once as ``RateLimitError``). One
+        call takes at worst about ``(max_retries + 1) * timeout`` plus those waits."""
     @property
     def workspaces(self) -> Workspaces: ...
     def __enter__(self) -> Client: ...
@@ -191,8 +206,13 @@ class AsyncClient:
         api_uri: Optional[str] = None,
         timeout: float = 90.0,
         max_retries: int = 2,
+        max_retry_wait: float = 60.0,
         rate_limit: _RateLimit = None,
-    ) -> AsyncClient: ...
+    ) -> AsyncClient:
+        """``timeout`` (seconds) bounds each attempt, not the call: a failed attempt is retried
+        up to ``max_retries`` times, and a retry may first wait out a ``Retry-After`` of at most
+        ``max_retry_wait`` seconds (a longer one is raised at once as ``RateLimitError``). One
+        call takes at worst about ``(max_retries + 1) * timeout`` plus those waits."""
     @property
     def workspaces(self) -> AsyncWorkspaces: ...
     def __aenter__(self) -> Awaitable[AsyncClient]: ...
@@ -232,6 +252,7 @@ class _EmulatorServer:
     def add_rule(self) -> str: ...
     def calls(self, operation: str) -> int: ...
     def set_latency(self, secs: float) -> None: ...
+    def set_retry_after(self, secs: int) -> None: ...
     def fail_next(self, operation: str, count: int, fault: str) -> None: ...
     def advance_clock(self, secs: float) -> None: ...
     def close(self) -> None: ...

@@ -107,6 +107,11 @@ class Emulator:
         """Adds ``seconds`` to every response from now on."""
         self._server.set_latency(seconds)
 
+    def set_retry_after(self, seconds: int) -> None:
+        """Sends ``Retry-After: seconds`` with injected ``too_many_requests`` faults from now on
+        (1 by default)."""
+        self._server.set_retry_after(seconds)
+
     def fail_next(self, operation: str, count: int = 1, fault: str = "internal_server_error") -> None:
         """Makes the next ``count`` calls to ``operation`` fail with ``fault``
         (``too_many_requests``, ``internal_server_error``, ``bad_gateway``,

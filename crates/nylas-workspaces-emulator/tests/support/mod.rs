@@ -6,6 +6,8 @@
     reason = "each test file uses a different part of the helper"
 )]
 
+pub mod raw;
+
 use nylas_workspaces_emulator::{Emulator, EmulatorConfig};
 use reqwest::Method;
 use serde_json::Value;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+pub mod raw;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

@@ -15,8 +15,8 @@
 //! issue was met.
 //!
 //! ```text
-//! cargo build --release -p nylas-workspaces --example pacing_bench
-//! target/release/examples/pacing_bench [--grants N] [--scenarios a,b,c] [--json OUT]
+//! cargo build --release -p nylas-workspaces-bench --bin pacing_bench
+//! target/release/pacing_bench [--grants N] [--scenarios a,b,c] [--json OUT]
 //!     [--limit 50] [--burst 50] [--start-rate 200] [--concurrency 4]
 //! ```
 //!
