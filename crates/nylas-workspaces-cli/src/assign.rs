@@ -1,20 +1,23 @@
 //! `assign`: move any number of grants into or out of a workspace, with a report that makes a
-//! partial failure recoverable.
+//! partial failure, a stop or a crash recoverable.
 //!
-//! The chunking, concurrency, deduplication and per-id bookkeeping are the client crate's
-//! (`manual_assign_with`); this command gathers ids from flags and files, shows progress, and
-//! turns the outcome into a report file and an exit code. A partial failure always leaves a
-//! report behind (the `--report` path, else a file in the current directory), because the
-//! failed ids would otherwise be lost with the terminal scrollback.
+//! The chunking, concurrency, deduplication, per-id bookkeeping and the durable journal are
+//! the client crate's (`manual_assign_with` with `ManualAssignOptions::journal`, and
+//! `resume_manual_assign`); this command gathers ids from flags and files, picks the journal
+//! file, turns SIGINT, SIGTERM and SIGHUP into a clean stop, shows progress, and turns the
+//! outcome into a summary and an exit code. The report file IS the journal: it exists from
+//! before the first request is sent and every finished request is in it, so even `kill -9`
+//! leaves a file that `--retry-from` finishes.
 
 use std::collections::HashSet;
 use std::fs::OpenOptions;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use nylas_workspaces::{ManualAssign, ManualAssignOptions};
+use nylas_workspaces::{Error, Journal, JournalErrorKind, ManualAssign, ManualAssignOptions};
 
 use crate::cli::AssignArgs;
 use crate::failure::Failure;
@@ -31,24 +34,26 @@ pub struct AssignPlan {
     pub request: ManualAssign,
     /// Ids given more than once (across flags and files); the crate sends each once.
     pub duplicates: usize,
+    /// The journal to continue, for `--retry-from` of a journal (not of an older report).
+    pub resume: Option<PathBuf>,
 }
 
-/// Builds the plan from the command line: flags and files, or a previous report.
+/// Builds the plan from the command line: flags and files, or a previous journal or report.
 pub fn plan(args: &AssignArgs) -> Result<AssignPlan, Failure> {
     if let Some(path) = &args.retry_from {
-        let report = Report::read(path).map_err(Failure::Usage)?;
+        let (workspace_id, request, resume) = retry_source(path)?;
         if let Some(id) = &args.id
-            && id != &report.workspace_id
+            && id != &workspace_id
         {
             return Err(Failure::Usage(format!(
-                "the report is about workspace {}, not {id}",
-                report.workspace_id
+                "the report is about workspace {workspace_id}, not {id}"
             )));
         }
         return Ok(AssignPlan {
-            request: report.retry_request(),
-            workspace_id: report.workspace_id,
+            workspace_id,
+            request,
             duplicates: 0,
+            resume,
         });
     }
     let workspace_id = args
@@ -62,7 +67,28 @@ pub fn plan(args: &AssignArgs) -> Result<AssignPlan, Failure> {
         workspace_id,
         request: ManualAssign::new().assign(assign.0).remove(remove.0),
         duplicates,
+        resume: None,
     })
+}
+
+/// Reads `--retry-from`: a journal (also one cut short by a crash), else a version-1 report
+/// written by earlier releases. Returns the workspace, what is left, and the journal to
+/// continue.
+fn retry_source(path: &Path) -> Result<(String, ManualAssign, Option<PathBuf>), Failure> {
+    match Journal::read(path) {
+        Ok(journal) => Ok((
+            journal.workspace_id().to_owned(),
+            journal.pending().unwrap_or_default(),
+            Some(path.to_owned()),
+        )),
+        Err(Error::Journal(error)) if error.kind == JournalErrorKind::NotAJournal => {
+            match Report::read(path) {
+                Ok(report) => Ok((report.workspace_id.clone(), report.retry_request(), None)),
+                Err(_) => Err(Failure::Usage(error.to_string())),
+            }
+        }
+        Err(other) => Err(Failure::Usage(other.to_string())),
+    }
 }
 
 /// Ids from flags then files, first occurrence kept; returns them and the duplicate count.
@@ -102,45 +128,172 @@ pub async fn run(session: &Session, args: &AssignArgs) -> Result<(), Failure> {
     execute(session, plan, args.concurrency, args.report.as_deref()).await
 }
 
-/// The first Ctrl-C stops sending: requests in flight finish and the rest is reported as not
-/// sent, so the report still accounts for every id and `--retry-from` resumes. A second Ctrl-C
-/// quits at once (exit 130, as a shell expects), without a report.
-async fn stop_on_ctrl_c(stop: Arc<AtomicBool>) {
+/// Writes a line to stderr, ignoring failure: after SIGHUP the terminal may be gone, and
+/// losing a notice must not take the run (or its summary) down.
+fn notice(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
+/// The signals that stop a run: Ctrl-C, `kill`/`timeout`/`docker stop`, a closed terminal.
+#[cfg(unix)]
+struct StopSignals {
+    streams: Vec<(tokio::signal::unix::Signal, &'static str, i32)>,
+}
+
+#[cfg(unix)]
+impl StopSignals {
+    /// Installs the handlers now, before anything is sent. A signal that cannot be handled
+    /// keeps its default meaning.
+    fn install() -> Self {
+        use tokio::signal::unix::{SignalKind, signal};
+        let wanted = [
+            (SignalKind::interrupt(), "SIGINT", 2),
+            (SignalKind::terminate(), "SIGTERM", 15),
+            (SignalKind::hangup(), "SIGHUP", 1),
+        ];
+        let streams = wanted
+            .into_iter()
+            .filter_map(|(kind, name, number)| {
+                signal(kind).ok().map(|stream| (stream, name, number))
+            })
+            .collect();
+        Self { streams }
+    }
+
+    /// The next of the signals to arrive: its name and number.
+    async fn next(&mut self) -> (&'static str, i32) {
+        let waits = self.streams.iter_mut().map(|(stream, name, number)| {
+            let (name, number) = (*name, *number);
+            Box::pin(async move {
+                stream.recv().await;
+                (name, number)
+            })
+        });
+        let waits: Vec<_> = waits.collect();
+        if waits.is_empty() {
+            return std::future::pending().await;
+        }
+        first_of(waits).await
+    }
+}
+
+/// The value of whichever future finishes first.
+#[cfg(unix)]
+async fn first_of<T, F>(mut futures: Vec<std::pin::Pin<Box<F>>>) -> T
+where
+    F: std::future::Future<Output = T> + ?Sized,
+{
+    std::future::poll_fn(move |cx| {
+        for future in futures.iter_mut() {
+            if let std::task::Poll::Ready(value) = future.as_mut().poll(cx) {
+                return std::task::Poll::Ready(value);
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+/// The first signal stops sending: requests in flight finish, the rest is recorded as not
+/// sent, the journal gets its summary, and the exit code is 3. A second signal quits at once
+/// (128 + its number, as a shell expects); the journal already holds every finished request.
+#[cfg(unix)]
+async fn stop_on_signals(mut signals: StopSignals, stop: Arc<AtomicBool>) {
+    let (name, _) = signals.next().await;
+    stop.store(true, Ordering::SeqCst);
+    notice(&format!(
+        "\nstopping ({name}): requests in flight finish, the rest is recorded as not sent \
+         (signal again to quit now; the report is kept either way)"
+    ));
+    let (_, number) = signals.next().await;
+    std::process::exit(128 + number);
+}
+
+/// Where there is no Unix signal handling, Ctrl-C alone stops the run.
+#[cfg(not(unix))]
+async fn stop_on_signals(_: (), stop: Arc<AtomicBool>) {
     if tokio::signal::ctrl_c().await.is_err() {
-        return; // No signal handling here: Ctrl-C keeps its default meaning.
+        return;
     }
     stop.store(true, Ordering::SeqCst);
-    eprintln!(
-        "\nstopping: requests in flight finish, the rest is reported as not sent \
-         (Ctrl-C again to quit now)"
-    );
+    notice("\nstopping: requests in flight finish (Ctrl-C again to quit now)");
     if tokio::signal::ctrl_c().await.is_ok() {
         std::process::exit(130);
     }
 }
 
-/// Sends a plan, shows progress, writes the report and prints the summary.
+/// The journal file of a run, and what this run did to the file system to get it.
+struct JournalFile {
+    path: PathBuf,
+    /// This run created the file (so it may remove it when nothing needs keeping).
+    created: bool,
+    /// No `--report` was given: the file is ours to name, and removed after a complete run.
+    default: bool,
+}
+
+/// Picks and checks the journal before anything is sent: an unusable `--report` path is a
+/// usage error found now, not after thousands of grants have moved. Opening for append
+/// changes nothing in an existing file (it may be the very journal being retried from).
+fn journal_file(plan: &AssignPlan, report_path: Option<&Path>) -> Result<JournalFile, Failure> {
+    let Some(path) = report_path else {
+        if let Some(resumed) = &plan.resume {
+            return Ok(JournalFile {
+                path: resumed.clone(),
+                created: false,
+                default: false,
+            });
+        }
+        // The crate creates it once the request has passed its checks, so a refused request
+        // leaves no file behind; the name (time and process id) is never an existing file's.
+        return Ok(JournalFile {
+            path: default_report_path(&plan.workspace_id),
+            created: true,
+            default: true,
+        });
+    };
+    let existed = path.exists();
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| Failure::Usage(format!("cannot write the report {}: {e}", path.display())))?;
+    Ok(JournalFile {
+        path: path.to_owned(),
+        created: !existed,
+        default: false,
+    })
+}
+
+/// True when both paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Sends a plan, shows progress, journals every request and prints the summary.
 pub async fn execute(
     session: &Session,
     plan: AssignPlan,
     concurrency: Option<usize>,
     report_path: Option<&Path>,
 ) -> Result<(), Failure> {
-    // Check the report path before sending anything: an unwritable path is a usage error
-    // found now, not after thousands of grants have moved. Opening for append changes nothing
-    // in an existing file (it may be the very report being retried from).
-    let created_report = match report_path {
-        Some(path) => {
-            let existed = path.exists();
-            OpenOptions::new()
-                .append(true)
-                .create(true)
-                .open(path)
-                .map_err(|e| {
-                    Failure::Usage(format!("cannot write the report {}: {e}", path.display()))
+    let journal = journal_file(&plan, report_path)?;
+    // A retry written to another file continues a copy: the original stays as it was.
+    let resume = match &plan.resume {
+        Some(source) if !same_file(source, &journal.path) => {
+            Journal::read(source)
+                .and_then(|read| read.copy_to(&journal.path))
+                .map_err(|error| {
+                    if journal.created {
+                        let _ = std::fs::remove_file(&journal.path);
+                    }
+                    Failure::from(error)
                 })?;
-            (!existed).then_some(path)
+            Some(journal.path.clone())
         }
+        Some(_) => Some(journal.path.clone()),
         None => None,
     };
     let total = plan.request.assign_ids().len() + plan.request.remove_ids().len();
@@ -149,54 +302,81 @@ pub async fn execute(
     if let Some(concurrency) = concurrency {
         options = options.concurrency(concurrency);
     }
-    if let Some(callback) = display.callback() {
-        options = options.on_progress(callback);
+    // Without --report, say where the journal is as soon as it holds a finished request
+    // (before that, running the same command again loses nothing).
+    let announce = journal.default.then(|| journal.path.clone());
+    let bar = display.callback();
+    if bar.is_some() || announce.is_some() {
+        let announced = AtomicBool::new(false);
+        options = options.on_progress(move |progress| {
+            if let Some(path) = &announce
+                && !announced.swap(true, Ordering::SeqCst)
+            {
+                notice(&format!(
+                    "recording every id's fate in {} (kept if anything is left to retry)",
+                    path.display()
+                ));
+            }
+            if let Some(bar) = &bar {
+                bar(progress);
+            }
+        });
     }
     let stop = Arc::new(AtomicBool::new(false));
     options = options.stop_flag(Arc::clone(&stop));
-    let interrupts = tokio::spawn(stop_on_ctrl_c(stop));
-    let result = session
-        .client
-        .manual_assign_with(&plan.workspace_id, plan.request, options)
-        .await;
+    #[cfg(unix)]
+    let signals = StopSignals::install();
+    #[cfg(not(unix))]
+    let signals = ();
+    let interrupts = tokio::spawn(stop_on_signals(signals, stop));
+    let result = match &resume {
+        Some(path) => session.client.resume_manual_assign(path, options).await,
+        None => {
+            session
+                .client
+                .manual_assign_with(
+                    &plan.workspace_id,
+                    plan.request,
+                    options.journal(&journal.path),
+                )
+                .await
+        }
+    };
     interrupts.abort();
     display.finish();
 
     match result {
         Ok(outcome) => {
-            let report = Report::from_outcome(&outcome);
-            if let Some(path) = report_path {
-                report.write(path).map_err(Failure::Local)?;
+            if journal.default {
+                // Nothing to retry and no report was asked for: leave no file behind.
+                let _ = std::fs::remove_file(&journal.path);
             }
+            let report = Report::from_outcome(&outcome);
             session.print(&report, || render::assign_summary(&report, plan.duplicates));
             Ok(())
         }
-        Err(nylas_workspaces::Error::BulkPartial(outcome)) => {
-            let report = Report::from_outcome(&outcome);
-            let path = match report_path {
-                Some(path) => path.to_owned(),
-                None => default_report_path(&plan.workspace_id),
-            };
-            let written = report.write(&path);
-            if let Err(message) = &written {
-                eprintln!("error: {message}");
+        Err(Error::BulkPartial(outcome)) => Err(Failure::Partial {
+            outcome,
+            report_path: Some(journal.path),
+        }),
+        Err(error) => {
+            // Refused before sending: do not leave behind a file this run created. (A journal
+            // that could not be started is never removed here unless this run created it.)
+            if journal.created {
+                let _ = std::fs::remove_file(&journal.path);
             }
-            Err(Failure::Partial {
-                outcome,
-                report_path: written.ok().map(|()| path),
+            Err(match error {
+                Error::Journal(j) if j.kind != JournalErrorKind::Unwritable => {
+                    Failure::Usage(j.to_string())
+                }
+                other => other.into(),
             })
-        }
-        Err(other) => {
-            // Nothing to report: do not leave behind an empty file this run created.
-            if let Some(path) = created_report {
-                let _ = std::fs::remove_file(path);
-            }
-            Err(other.into())
         }
     }
 }
 
-/// Where a partial failure's report goes when no `--report` was given.
+/// Where the journal goes when no `--report` was given: a fresh file in the current directory,
+/// named after the workspace, the time and the process (so two runs never share one).
 fn default_report_path(workspace_id: &str) -> PathBuf {
     let safe: String = workspace_id
         .chars()
@@ -213,7 +393,10 @@ fn default_report_path(workspace_id: &str) -> PathBuf {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    PathBuf::from(format!("assign-report-{safe}-{now}.json"))
+    PathBuf::from(format!(
+        "assign-report-{safe}-{now}-{}.jsonl",
+        std::process::id()
+    ))
 }
 
 #[cfg(test)]

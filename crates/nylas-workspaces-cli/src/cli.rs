@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Manage Nylas v3 workspaces from a terminal or a script.
 ///
 /// Exit codes: 0 success, 1 API or network error, 2 usage error or a request refused by a
-/// documented API rule (nothing sent), 3 bulk assignment partly failed (see --report).
+/// documented API rule (nothing sent), 3 bulk assignment partly failed or was stopped by
+/// SIGINT/SIGTERM/SIGHUP (see --report), 5 the assign report could not be written (at the
+/// start: nothing sent; later: sending stopped, the summary says what was done).
 #[derive(Debug, Parser)]
 #[command(name = "nylas-workspaces", version)]
 pub struct Cli {

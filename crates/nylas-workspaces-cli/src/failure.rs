@@ -3,12 +3,14 @@
 //! Scripts branch on the exit code, so the mapping is the contract: 1 when Nylas or the network
 //! failed (worth retrying or reporting), 2 when the request itself is wrong (fix the command:
 //! bad flags, unreadable files, or a request a documented API rule forbids, refused before
-//! anything was sent), 3 when a bulk assignment went through only in part (see the report).
+//! anything was sent), 3 when a bulk assignment went through only in part or was stopped (see
+//! the report), 5 when the assign report (its journal) could not be written: if that happened
+//! at the start nothing was sent, otherwise sending stopped and the summary says what was done.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use nylas_workspaces::{Error, ManualAssignOutcome};
+use nylas_workspaces::{Error, JournalErrorKind, ManualAssignOutcome};
 
 /// Exit code of a successful run.
 pub const EXIT_OK: u8 = 0;
@@ -16,8 +18,10 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_API: u8 = 1;
 /// Exit code of a usage error or a request refused by a documented rule.
 pub const EXIT_USAGE: u8 = 2;
-/// Exit code of a bulk assignment that partly failed.
+/// Exit code of a bulk assignment that partly failed, or was stopped by a signal.
 pub const EXIT_PARTIAL: u8 = 3;
+/// Exit code of a bulk assignment whose report (journal) could not be written.
+pub const EXIT_REPORT: u8 = 5;
 
 /// A failed command.
 #[derive(Debug)]
@@ -41,10 +45,16 @@ impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_) => EXIT_USAGE,
+            Self::Partial { outcome, .. } if outcome.journal_error.is_some() => EXIT_REPORT,
             Self::Partial { .. } => EXIT_PARTIAL,
             Self::Local(_) => EXIT_API,
             Self::Api(error) => match error {
                 Error::InvariantViolation { .. } | Error::Config { .. } => EXIT_USAGE,
+                Error::Journal(journal) if journal.kind == JournalErrorKind::Unwritable => {
+                    EXIT_REPORT
+                }
+                Error::Journal(_) => EXIT_USAGE,
+                Error::BulkPartial(outcome) if outcome.journal_error.is_some() => EXIT_REPORT,
                 Error::BulkPartial(_) => EXIT_PARTIAL,
                 _ => EXIT_API,
             },
@@ -85,5 +95,19 @@ mod tests {
         let partial = Error::BulkPartial(Box::default());
         assert_eq!(Failure::from(partial).exit_code(), EXIT_PARTIAL);
         assert_eq!(Failure::Local("disk full".into()).exit_code(), EXIT_API);
+    }
+
+    #[test]
+    fn a_report_that_could_not_be_written_is_exit_5() {
+        let journal_failed = nylas_workspaces::ManualAssignOutcome {
+            journal_error: Some(std::sync::Arc::new(Error::InvariantViolation {
+                rule: Rule::NoGrantIds,
+                message: "stand-in for a journal error".into(),
+            })),
+            ..Default::default()
+        };
+        let partial = Failure::from(Error::BulkPartial(Box::new(journal_failed)));
+        assert_eq!(partial.exit_code(), EXIT_REPORT);
+        assert_eq!(EXIT_REPORT, 5);
     }
 }

@@ -9,7 +9,8 @@
 //!
 //! Exit codes: 0 success; 1 API or network error (status and request id printed); 2 usage
 //! error or a request refused by a documented API rule, nothing sent; 3 bulk assignment went
-//! through in part (the report says which ids did not).
+//! through in part or was stopped by a signal (the report says which ids did not); 5 the
+//! assign report could not be written (nothing sent if it failed at the start).
 //!
 //! With `--json`, stdout holds exactly one JSON document: `list` an array of workspaces; `get`,
 //! `create` and `update` a workspace; `delete` `{workspace_id, deleted, request_id}`;

@@ -187,9 +187,24 @@ pub fn assign_summary(report: &Report, duplicates_dropped: usize) -> String {
         out.push_str(&format!("  {count} failed: {}\n", escape(error)));
     }
     if s.not_sent > 0 {
+        let why = match report.not_sent_reason.as_deref() {
+            Some("stopped") => "the run was stopped",
+            Some("journal_unwritable") => "the report could not be written, so sending stopped",
+            Some("interrupted") => {
+                "the run ended before they were confirmed (sending them again is harmless)"
+            }
+            Some("earlier_failure") => {
+                "an earlier request failed in a way that would fail them too"
+            }
+            _ => "the run ended before sending them",
+        };
+        out.push_str(&format!("  {} not sent: {why}\n", s.not_sent));
+    }
+    if let Some(error) = &report.journal_error {
         out.push_str(&format!(
-            "  {} not sent: an earlier request failed in a way that would fail them too\n",
-            s.not_sent
+            "the report could not be written: {error}\n  \
+             it holds every request recorded before that, so --retry-from still works once \
+             the problem is fixed\n"
         ));
     }
     out

@@ -1,6 +1,11 @@
-//! The assign report: every grant id of a bulk assignment with what became of it, written as
-//! JSON so that people can read it, scripts can query it, and `--retry-from` can pick up
-//! exactly the ids that did not go through.
+//! The assign report: every grant id of a bulk assignment with what became of it, as one JSON
+//! document that people can read and scripts can query (`assign --json` prints it).
+//!
+//! The `--report` FILE is the crate's durable journal (JSON Lines, one checksummed record per
+//! finished request; see `nylas_workspaces::Journal`), because a document written at the end
+//! would be lost with a killed process. This document is what the journal adds up to. Files
+//! in this document's format, written by earlier releases, are still accepted by
+//! `--retry-from`.
 //!
 //! ```json
 //! {
@@ -37,6 +42,13 @@ pub struct Report {
     pub complete: bool,
     /// How many ids ended in each state.
     pub summary: Summary,
+    /// Why ids were not sent (`stopped`, `earlier_failure`, `journal_unwritable`,
+    /// `interrupted`), when some were not.
+    #[serde(default)]
+    pub not_sent_reason: Option<String>,
+    /// Why the journal could not be written, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal_error: Option<String>,
     /// Request ids of the successful requests, to quote to Nylas support.
     pub request_ids: Vec<String>,
     /// Every id, in the order: assigned, removed, unmatched, failed, not sent.
@@ -112,7 +124,7 @@ pub enum Status {
     Unmatched,
     /// Its request failed.
     Failed,
-    /// Never sent, because an earlier failure would have failed it too.
+    /// Never sent (or, after a crash, not confirmed); the report's `not_sent_reason` says why.
     NotSent,
 }
 
@@ -171,6 +183,8 @@ impl Report {
                 failed: outcome.failed.len(),
                 not_sent: outcome.not_sent.len(),
             },
+            not_sent_reason: outcome.not_sent_reason.map(|r| r.as_str().to_owned()),
+            journal_error: outcome.journal_error.as_ref().map(|e| e.to_string()),
             request_ids: outcome.request_ids.clone(),
             grants,
         }
@@ -198,13 +212,7 @@ impl Report {
         text
     }
 
-    /// Writes the report to `path`.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        std::fs::write(path, self.to_json())
-            .map_err(|e| format!("cannot write the report {}: {e}", path.display()))
-    }
-
-    /// Reads a report written by this tool.
+    /// Reads a report in this document's format (written by earlier releases).
     pub fn read(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the report {}: {e}", path.display()))?;
@@ -262,7 +270,9 @@ mod tests {
                 grant_id: "n-1".into(),
                 action: GrantAction::Assign,
             }],
+            not_sent_reason: Some(nylas_workspaces::NotSentReason::Stopped),
             request_ids: vec!["req-1".into()],
+            journal_error: None,
         }
     }
 
@@ -306,6 +316,7 @@ mod tests {
                 .contains("stand-in failure")
         );
         assert_eq!(failed.retryable, Some(false));
+        assert_eq!(report.not_sent_reason.as_deref(), Some("stopped"));
     }
 
     #[test]

@@ -2,19 +2,24 @@
 //!
 //! The API takes at most 500 ids per list per request. Larger requests are split into chunks
 //! that run with bounded concurrency; every id ends up in exactly one list of the
-//! [`ManualAssignOutcome`], so a caller can retry precisely what did not go through.
+//! [`ManualAssignOutcome`], so a caller can retry precisely what did not go through. With a
+//! journal ([`ManualAssignOptions::journal`]) each finished request is also on disk before the
+//! next result is handled, so even a killed process loses nothing and
+//! [`Client::resume_manual_assign`] sends exactly what is left.
 
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use futures_util::StreamExt;
 use nylas_workspaces_api::types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
 use crate::error::{Error, Result, Rule, SharedError};
+use crate::journal::{ChunkRecord, Journal, JournalWriter, Record};
 
 /// The most ids the API accepts in one list of one request.
 pub const MAX_IDS_PER_REQUEST: usize = 500;
@@ -22,7 +27,8 @@ pub const MAX_IDS_PER_REQUEST: usize = 500;
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// Grants to move into and out of one workspace. Duplicates are dropped (first occurrence
-/// kept); an id in both lists, an empty id, or no id at all is refused before sending.
+/// kept); an id in both lists, an empty id, an id with a control character (NUL, newline,
+/// escape, ...), or no id at all is refused before sending.
 ///
 /// ```
 /// use nylas_workspaces::ManualAssign;
@@ -104,11 +110,22 @@ fn dedup(ids: Vec<String>, list: &str) -> Result<Vec<String>> {
     let mut first = Vec::with_capacity(ids.len());
     {
         let mut seen = HashSet::with_capacity(ids.len());
-        for id in &ids {
+        for (position, id) in ids.iter().enumerate() {
             if id.trim().is_empty() {
                 return Err(Error::invariant(
                     Rule::EmptyGrantId,
                     format!("the {list} list contains an empty grant id"),
+                ));
+            }
+            // A NUL or newline cannot be part of a real grant id, and would be misread by
+            // every line-based tool the id passes through afterwards (files, logs, reports).
+            if id.chars().any(char::is_control) {
+                return Err(Error::invariant(
+                    Rule::GrantIdInvalid,
+                    format!(
+                        "grant id {} of the {list} list, {id:?}, contains a control character",
+                        position + 1
+                    ),
                 ));
             }
             first.push(seen.insert(id.as_str()));
@@ -125,7 +142,7 @@ fn dedup(ids: Vec<String>, list: &str) -> Result<Vec<String>> {
 }
 
 /// Which way a grant was to move.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GrantAction {
     /// Into the workspace.
@@ -135,7 +152,7 @@ pub enum GrantAction {
 }
 
 /// A grant id together with the move that was requested for it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct GrantRef {
     /// The grant.
     pub grant_id: String,
@@ -177,6 +194,42 @@ impl Serialize for FailedGrant {
     }
 }
 
+/// Why the ids in [`ManualAssignOutcome::not_sent`] were not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NotSentReason {
+    /// The caller stopped the run ([`ManualAssignOptions::stop_flag`]).
+    Stopped,
+    /// A request failed with 401, 403 or 404, which every later request would hit too.
+    EarlierFailure,
+    /// The journal could no longer be written, so the run stopped rather than send what it
+    /// could not record.
+    JournalUnwritable,
+    /// Read back from a journal: the run ended without recording why (the process was killed
+    /// or the machine stopped). Some of these ids may have been in flight; sending them again
+    /// is harmless, as assignment is idempotent.
+    Interrupted,
+}
+
+impl NotSentReason {
+    /// A stable snake_case name, used by the CLI and the Python binding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Stopped => "stopped",
+            Self::EarlierFailure => "earlier_failure",
+            Self::JournalUnwritable => "journal_unwritable",
+            Self::Interrupted => "interrupted",
+        }
+    }
+}
+
+impl fmt::Display for NotSentReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a manual assignment did, per grant id. Every id of the (deduplicated) request is in
 /// exactly one of `assigned`, `removed`, `unmatched`, `failed` and `not_sent`.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -192,16 +245,32 @@ pub struct ManualAssignOutcome {
     pub unmatched: Vec<GrantRef>,
     /// Grants whose request failed, with the error.
     pub failed: Vec<FailedGrant>,
-    /// Grants never sent: an earlier request failed in a way that would fail them too (401,
-    /// 403 or 404), or the caller stopped the assignment
-    /// ([`ManualAssignOptions::stop_flag`]).
+    /// Grants never sent; [`not_sent_reason`](Self::not_sent_reason) says why.
     pub not_sent: Vec<GrantRef>,
+    /// Why `not_sent` is not empty (`None` when it is).
+    pub not_sent_reason: Option<NotSentReason>,
     /// The request ids of the successful requests, in chunk order.
     pub request_ids: Vec<String>,
+    /// The journal write that failed ([`Error::Journal`]), when the run could no longer be
+    /// recorded. The outcome itself is still exact; the journal lacks what came after.
+    #[serde(serialize_with = "error_text")]
+    pub journal_error: Option<SharedError>,
+}
+
+fn error_text<S: serde::Serializer>(
+    error: &Option<SharedError>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match error {
+        Some(error) => serializer.serialize_some(&error.to_string()),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl ManualAssignOutcome {
-    /// True when no request failed and none was skipped.
+    /// True when no request failed and none was skipped. (A run whose journal failed is
+    /// returned as [`Error::BulkPartial`] even when complete: see
+    /// [`journal_error`](Self::journal_error).)
     pub fn is_complete(&self) -> bool {
         self.failed.is_empty() && self.not_sent.is_empty()
     }
@@ -261,6 +330,10 @@ pub struct ManualAssignOptions {
     on_progress: Option<Arc<ProgressFn>>,
     pacing: bool,
     stop: Option<Arc<AtomicBool>>,
+    journal: Option<PathBuf>,
+    journal_fail_after: Option<u64>,
+    /// Set by [`Client::resume_manual_assign`]: the journal being continued.
+    resume: Option<Arc<Journal>>,
 }
 
 impl Default for ManualAssignOptions {
@@ -270,6 +343,9 @@ impl Default for ManualAssignOptions {
             on_progress: None,
             pacing: true,
             stop: None,
+            journal: None,
+            journal_fail_after: None,
+            resume: None,
         }
     }
 }
@@ -281,6 +357,7 @@ impl fmt::Debug for ManualAssignOptions {
             .field("on_progress", &self.on_progress.is_some())
             .field("pacing", &self.pacing)
             .field("stop_flag", &self.stop.is_some())
+            .field("journal", &self.journal)
             .finish()
     }
 }
@@ -322,9 +399,38 @@ impl ManualAssignOptions {
         self
     }
 
+    /// Records the run in a durable journal at `path` (created, or truncated if it exists),
+    /// so that it can be inspected with [`Journal::read`] and finished with
+    /// [`Client::resume_manual_assign`] even after the process was killed.
+    ///
+    /// The plan (every id) is written and synced before any assignment is sent; if that fails
+    /// the call returns [`Error::Journal`] and sends nothing. Each finished request is then
+    /// recorded and synced as it completes. If a later write fails (a full disk, say), no
+    /// further request is sent, those in flight finish, and the call returns
+    /// [`Error::BulkPartial`] with [`ManualAssignOutcome::journal_error`] set and the unsent
+    /// ids under [`NotSentReason::JournalUnwritable`]. Writes are synchronous, one per
+    /// request of up to 1,000 ids, so their cost is small next to the request itself.
+    pub fn journal(mut self, path: impl Into<PathBuf>) -> Self {
+        self.journal = Some(path.into());
+        self
+    }
+
+    /// Test hook: journal writes fail as on a full disk once the file would exceed `bytes`
+    /// (the write that crosses the limit is left torn, as a real one can be).
+    #[doc(hidden)]
+    pub fn journal_fail_after(mut self, bytes: u64) -> Self {
+        self.journal_fail_after = Some(bytes);
+        self
+    }
+
     /// The configured concurrency.
     pub fn concurrency_limit(&self) -> usize {
         self.concurrency
+    }
+
+    /// The journal path, when one is configured.
+    pub fn journal_path(&self) -> Option<&Path> {
+        self.journal.as_deref()
     }
 }
 
@@ -345,6 +451,18 @@ enum ChunkResult {
     Done(types::ManualAssignResponse),
     Failed(Error),
     NotSent,
+}
+
+/// A finished chunk's ids, sorted by what became of them.
+#[derive(Default)]
+struct Sorted {
+    request_id: Option<String>,
+    assigned: Vec<String>,
+    removed: Vec<String>,
+    unmatched: Vec<GrantRef>,
+    failed: Vec<GrantRef>,
+    error: Option<SharedError>,
+    not_sent: Vec<GrantRef>,
 }
 
 /// Splits the lists so that no request carries more than [`MAX_IDS_PER_REQUEST`] per list.
@@ -388,10 +506,41 @@ pub(crate) async fn run(
     remove: Vec<String>,
     options: &ManualAssignOptions,
 ) -> Result<ManualAssignOutcome> {
+    // The journal is started before anything is sent: a run that cannot be recorded sends
+    // nothing.
+    let (mut journal, run_number, earlier) = match &options.resume {
+        Some(resumed) => {
+            let run_number = resumed.runs() + 1;
+            let writer = JournalWriter::reopen(
+                resumed.path(),
+                options.journal_fail_after,
+                resumed,
+                run_number,
+                assign.len() + remove.len(),
+            )?;
+            (Some(writer), run_number, Some(resumed.outcome()))
+        }
+        None => match &options.journal {
+            Some(path) => {
+                let writer = JournalWriter::create(
+                    path,
+                    options.journal_fail_after,
+                    workspace_id,
+                    &assign,
+                    &remove,
+                )?;
+                (Some(writer), 1, None)
+            }
+            None => (None, 1, None),
+        },
+    };
+
     let chunks = plan(assign, remove);
     let chunks_total = chunks.len();
     let grants_total: usize = chunks.iter().map(Chunk::len).sum();
     let stop = AtomicBool::new(false);
+    // The first reason to stop sending wins.
+    let reason: OnceLock<NotSentReason> = OnceLock::new();
 
     let mut progress = Progress {
         chunks_done: 0,
@@ -400,15 +549,19 @@ pub(crate) async fn run(
         grants_total,
         grants_failed: 0,
     };
-    let mut results: Vec<Option<ChunkResult>> = (0..chunks_total).map(|_| None).collect();
+    let mut results: Vec<Option<Sorted>> = (0..chunks_total).map(|_| None).collect();
     let requests = chunks.iter().enumerate().map(|(index, chunk)| {
-        let stop = &stop;
+        let (stop, reason) = (&stop, &reason);
         async move {
-            let stopped_by_caller = options
+            if options
                 .stop
                 .as_ref()
-                .is_some_and(|flag| flag.load(Ordering::SeqCst));
-            if stopped_by_caller || stop.load(Ordering::SeqCst) {
+                .is_some_and(|flag| flag.load(Ordering::SeqCst))
+            {
+                let _ = reason.set(NotSentReason::Stopped);
+                return (index, ChunkResult::NotSent);
+            }
+            if stop.load(Ordering::SeqCst) {
                 return (index, ChunkResult::NotSent);
             }
             let body = types::ManualAssignRequest {
@@ -422,6 +575,7 @@ pub(crate) async fn run(
                 Ok(response) => ChunkResult::Done(response),
                 Err(error) => {
                     if dooms_the_rest(&error) {
+                        let _ = reason.set(NotSentReason::EarlierFailure);
                         stop.store(true, Ordering::SeqCst);
                     }
                     ChunkResult::Failed(error)
@@ -442,68 +596,138 @@ pub(crate) async fn run(
         if !matches!(result, ChunkResult::Done(_)) {
             progress.grants_failed += size;
         }
-        results[index] = Some(result);
+        let sorted = sort(&chunks[index], result);
+        if let Some(writer) = journal.as_mut()
+            && writer.broken().is_none()
+            && sorted.not_sent.is_empty()
+        {
+            let record = Record::Chunk(ChunkRecord {
+                run: run_number,
+                chunk: index,
+                request_id: sorted.request_id.clone(),
+                assigned: sorted.assigned.clone(),
+                removed: sorted.removed.clone(),
+                unmatched: sorted.unmatched.clone(),
+                failed: sorted.failed.clone(),
+                error: sorted.error.as_deref().map(ChunkRecord::error_of),
+            });
+            if writer.write(&record).is_err() {
+                // What cannot be recorded is not sent; requests in flight still finish.
+                let _ = reason.set(NotSentReason::JournalUnwritable);
+                stop.store(true, Ordering::SeqCst);
+            }
+        }
+        results[index] = Some(sorted);
         if let Some(callback) = &options.on_progress {
             callback(progress);
         }
     }
     drop(finished);
+    drop(chunks);
 
     let mut outcome = ManualAssignOutcome {
         workspace_id: workspace_id.to_owned(),
         ..Default::default()
     };
-    for (chunk, result) in chunks.into_iter().zip(results) {
-        record(&mut outcome, chunk, result.unwrap_or(ChunkResult::NotSent));
+    if let Some(earlier) = earlier {
+        // What earlier runs confirmed; everything they left pending was sent (or not) now.
+        outcome.assigned.extend(earlier.assigned.iter().cloned());
+        outcome.removed.extend(earlier.removed.iter().cloned());
+        outcome.unmatched.extend(earlier.unmatched.iter().cloned());
+        outcome
+            .request_ids
+            .extend(earlier.request_ids.iter().cloned());
     }
-    if outcome.is_complete() {
+    for sorted in results.into_iter().flatten() {
+        outcome.request_ids.extend(sorted.request_id);
+        outcome.assigned.extend(sorted.assigned);
+        outcome.removed.extend(sorted.removed);
+        outcome.unmatched.extend(sorted.unmatched);
+        if let Some(error) = sorted.error {
+            outcome
+                .failed
+                .extend(sorted.failed.into_iter().map(|g| FailedGrant {
+                    grant_id: g.grant_id,
+                    action: g.action,
+                    error: Arc::clone(&error),
+                }));
+        }
+        outcome.not_sent.extend(sorted.not_sent);
+    }
+    if !outcome.not_sent.is_empty() {
+        outcome.not_sent_reason = Some(reason.get().copied().unwrap_or(NotSentReason::Stopped));
+    }
+    if let Some(writer) = journal.as_mut() {
+        if let Some(why) = outcome.not_sent_reason {
+            let _ = writer.write(&Record::Stopped {
+                run: run_number,
+                reason: why,
+                not_sent: outcome.not_sent.len(),
+            });
+        }
+        let _ = writer.write(&Record::Summary {
+            run: run_number,
+            assigned: outcome.assigned.len(),
+            removed: outcome.removed.len(),
+            unmatched: outcome.unmatched.len(),
+            failed: outcome.failed.len(),
+            not_sent: outcome.not_sent.len(),
+            complete: outcome.is_complete(),
+        });
+        outcome.journal_error = writer.broken().cloned();
+    }
+    if outcome.is_complete() && outcome.journal_error.is_none() {
         Ok(outcome)
     } else {
         Err(Error::BulkPartial(Box::new(outcome)))
     }
 }
 
-/// Files every id of one chunk under the list its result puts it in.
-fn record(outcome: &mut ManualAssignOutcome, chunk: Chunk, result: ChunkResult) {
-    let refs = |ids: Vec<String>, action: GrantAction| {
-        ids.into_iter()
-            .map(move |grant_id| GrantRef { grant_id, action })
+/// Sorts every id of one chunk under what its result made of it. The ids are copied: the
+/// chunk is still borrowed by requests in flight.
+fn sort(chunk: &Chunk, result: ChunkResult) -> Sorted {
+    let refs = |ids: &[String], action: GrantAction| {
+        ids.iter()
+            .map(move |id| GrantRef {
+                grant_id: id.clone(),
+                action,
+            })
+            .collect::<Vec<_>>()
     };
+    let mut sorted = Sorted::default();
     match result {
         ChunkResult::Done(response) => {
-            if let Some(id) = response.request_id.filter(|id| !id.is_empty()) {
-                outcome.request_ids.push(id);
-            }
+            sorted.request_id = response.request_id.filter(|id| !id.is_empty());
             let data = response.data.unwrap_or_default();
             let assigned = data.grants_assigned.unwrap_or_default();
             let removed = data.grants_removed.unwrap_or_default();
             // Usually the answer confirms exactly what was sent, in order; then every id is
             // confirmed and no lookup set is needed.
             if assigned == chunk.assign {
-                outcome.assigned.extend(chunk.assign);
+                sorted.assigned = assigned;
             } else {
                 let confirmed_in: HashSet<String> = assigned.into_iter().collect();
-                for grant_id in chunk.assign {
-                    if confirmed_in.contains(&grant_id) {
-                        outcome.assigned.push(grant_id);
+                for grant_id in &chunk.assign {
+                    if confirmed_in.contains(grant_id) {
+                        sorted.assigned.push(grant_id.clone());
                     } else {
-                        outcome.unmatched.push(GrantRef {
-                            grant_id,
+                        sorted.unmatched.push(GrantRef {
+                            grant_id: grant_id.clone(),
                             action: GrantAction::Assign,
                         });
                     }
                 }
             }
             if removed == chunk.remove {
-                outcome.removed.extend(chunk.remove);
+                sorted.removed = removed;
             } else {
                 let confirmed_out: HashSet<String> = removed.into_iter().collect();
-                for grant_id in chunk.remove {
-                    if confirmed_out.contains(&grant_id) {
-                        outcome.removed.push(grant_id);
+                for grant_id in &chunk.remove {
+                    if confirmed_out.contains(grant_id) {
+                        sorted.removed.push(grant_id.clone());
                     } else {
-                        outcome.unmatched.push(GrantRef {
-                            grant_id,
+                        sorted.unmatched.push(GrantRef {
+                            grant_id: grant_id.clone(),
                             action: GrantAction::Remove,
                         });
                     }
@@ -511,22 +735,92 @@ fn record(outcome: &mut ManualAssignOutcome, chunk: Chunk, result: ChunkResult) 
             }
         }
         ChunkResult::Failed(error) => {
-            let error = Arc::new(error);
-            let failed = refs(chunk.assign, GrantAction::Assign)
-                .chain(refs(chunk.remove, GrantAction::Remove))
-                .map(|g| FailedGrant {
-                    grant_id: g.grant_id,
-                    action: g.action,
-                    error: Arc::clone(&error),
-                });
-            outcome.failed.extend(failed);
+            sorted.failed = refs(&chunk.assign, GrantAction::Assign);
+            sorted
+                .failed
+                .extend(refs(&chunk.remove, GrantAction::Remove));
+            sorted.error = Some(Arc::new(error));
         }
         ChunkResult::NotSent => {
-            outcome.not_sent.extend(
-                refs(chunk.assign, GrantAction::Assign)
-                    .chain(refs(chunk.remove, GrantAction::Remove)),
-            );
+            sorted.not_sent = refs(&chunk.assign, GrantAction::Assign);
+            sorted
+                .not_sent
+                .extend(refs(&chunk.remove, GrantAction::Remove));
         }
+    }
+    sorted
+}
+
+impl Client {
+    /// Finishes a bulk assignment recorded in a journal (see
+    /// [`ManualAssignOptions::journal`]): reads it, sends again exactly the ids no record
+    /// confirms (failed, never sent, or in flight when the process died; re-sending an id is
+    /// harmless), keeps appending to the same journal, and returns an outcome covering every
+    /// id of the original plan, earlier confirmations included. A torn last line (a crash
+    /// mid-write) is dropped before appending; any other damage is [`Error::Journal`] and
+    /// nothing is sent. When nothing is pending, the journal's outcome is returned and nothing
+    /// is sent or written. The journal set in `options`, if any, is ignored: `path` is the one
+    /// continued. Progress counts only the ids sent now.
+    ///
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-1");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
+    /// # let mut unavailable = server.mock(|when, then| {
+    /// #     when.method(POST).path("/v3/workspaces/ws-1/manual-assign");
+    /// #     then.status(503).json_body(json!({"request_id": "r-503", "error": {"type": "service_unavailable"}}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).max_retries(0).build()?;
+    /// use nylas_workspaces::{Error, Journal, ManualAssign, ManualAssignOptions};
+    ///
+    /// let path = std::env::temp_dir().join(format!("assign-{}.jsonl", std::process::id()));
+    /// let request = ManualAssign::new().assign(["g-1", "g-2"]);
+    /// let options = ManualAssignOptions::new().journal(&path);
+    /// let Err(Error::BulkPartial(_)) = client.manual_assign_with("ws-1", request, options).await
+    /// else { panic!("the server is down") };
+    ///
+    /// // Later, or in another process after a crash: what is left, without sending anything.
+    /// let journal = Journal::read(&path)?;
+    /// assert_eq!(journal.pending().unwrap().assign_ids(), ["g-1", "g-2"]);
+    ///
+    /// # unavailable.delete();
+    /// # server.mock(|when, then| {
+    /// #     when.method(POST).path("/v3/workspaces/ws-1/manual-assign");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"grants_assigned": ["g-1", "g-2"]}}));
+    /// # });
+    /// let outcome = client
+    ///     .resume_manual_assign(&path, ManualAssignOptions::new())
+    ///     .await?;
+    /// assert_eq!(outcome.assigned, ["g-1", "g-2"]);
+    /// assert!(Journal::read(&path)?.pending().is_none());
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn resume_manual_assign(
+        &self,
+        path: impl AsRef<Path>,
+        options: ManualAssignOptions,
+    ) -> Result<ManualAssignOutcome> {
+        let journal = Journal::read(path)?;
+        let Some(pending) = journal.pending() else {
+            return Ok(journal.into_outcome());
+        };
+        let workspace_id = journal.workspace_id().to_owned();
+        let options = ManualAssignOptions {
+            journal: None,
+            resume: Some(Arc::new(journal)),
+            ..options
+        };
+        self.manual_assign_with(&workspace_id, pending, options)
+            .await
     }
 }
 
@@ -576,6 +870,29 @@ mod tests {
             Rule::GrantInBothLists
         );
         assert_eq!(rule(ManualAssign::new().assign([""])), Rule::EmptyGrantId);
+    }
+
+    #[test]
+    fn control_characters_in_grant_ids_are_refused_naming_list_and_position() {
+        for bad in ["g\0", "g\n1", "\u{1b}[31m", "g\u{7f}", "g\u{85}"] {
+            let err = ManualAssign::new()
+                .assign(["ok-1"])
+                .remove(["ok-2", bad])
+                .normalized()
+                .unwrap_err();
+            assert_eq!(err.rule(), Some(Rule::GrantIdInvalid), "{bad:?}");
+            let text = err.to_string();
+            assert!(text.contains("grant id 2 of the remove list"), "{text}");
+            assert!(text.contains(&format!("{bad:?}")), "{text}");
+        }
+        assert_eq!(Rule::GrantIdInvalid.as_str(), "grant_id_invalid");
+        // Ordinary punctuation and non-ASCII letters are fine.
+        assert!(
+            ManualAssign::new()
+                .assign(["g-1_x.y", "grant-é"])
+                .normalized()
+                .is_ok()
+        );
     }
 
     #[test]

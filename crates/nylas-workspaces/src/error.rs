@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::bulk::ManualAssignOutcome;
+use crate::journal::{JournalError, RecordedError};
 use crate::secret::Redactor;
 
 /// Convenient alias used by every fallible method of the crate.
@@ -78,6 +79,14 @@ pub enum Error {
     /// what happened, so exactly the failures can be retried
     /// (see [`ManualAssignOutcome::retry_request`]).
     BulkPartial(Box<ManualAssignOutcome>),
+    /// A bulk-assignment journal could not be written or read (see
+    /// [`ManualAssignOptions::journal`](crate::ManualAssignOptions::journal)). Returned only
+    /// before any assignment is sent; a journal that fails part-way is named in
+    /// [`ManualAssignOutcome::journal_error`] instead.
+    Journal(Box<JournalError>),
+    /// A failure read back from a journal: what an earlier run recorded about a failed request
+    /// (its text, HTTP status, request id and whether it was retryable).
+    Recorded(Box<RecordedError>),
     /// The client configuration is unusable (missing key, bad base URL, ...).
     Config {
         /// What is wrong; never contains the API key.
@@ -207,6 +216,8 @@ pub enum Rule {
     NoGrantIds,
     /// Grant ids must not be empty strings.
     EmptyGrantId,
+    /// Grant ids must not contain control characters (NUL, newline, escape, ...).
+    GrantIdInvalid,
     /// The same grant cannot be assigned and removed in one call.
     GrantInBothLists,
     /// Manual assignment only works on a workspace whose `auto_group` is false.
@@ -230,6 +241,7 @@ impl Rule {
             Self::EmptyReferenceId => "empty_reference_id",
             Self::NoGrantIds => "no_grant_ids",
             Self::EmptyGrantId => "empty_grant_id",
+            Self::GrantIdInvalid => "grant_id_invalid",
             Self::GrantInBothLists => "grant_in_both_lists",
             Self::TargetAutoGroups => "target_auto_groups",
             Self::TimestampBeforeEpoch => "timestamp_before_epoch",
@@ -263,6 +275,7 @@ impl Error {
         match self {
             Self::Api(api) => Some(api.status),
             Self::Undecodable(u) => Some(u.status),
+            Self::Recorded(r) => r.status,
             _ => None,
         }
     }
@@ -280,6 +293,7 @@ impl Error {
         match self {
             Self::Api(api) => api.request_id.as_deref(),
             Self::Undecodable(u) => u.request_id.as_deref(),
+            Self::Recorded(r) => r.request_id.as_deref(),
             Self::LimitExceeded { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
@@ -310,6 +324,7 @@ impl Error {
         match self {
             Self::Api(api) => is_retryable_status(api.status),
             Self::Timeout { .. } | Self::Connection { .. } => true,
+            Self::Recorded(r) => r.retryable,
             Self::BulkPartial(outcome) => {
                 !outcome.failed.is_empty() && outcome.failed.iter().all(|f| f.error.is_retryable())
             }
@@ -326,12 +341,16 @@ impl Error {
     }
 
     /// True when the request was refused before it was sent. For manual assignment to an
-    /// auto-grouping workspace ([`Rule::TargetAutoGroups`]) the read-only lookup of the target
-    /// was sent, but no assignment.
+    /// auto-grouping workspace ([`Rule::TargetAutoGroups`]) and for a journal that cannot be
+    /// started ([`Error::Journal`]) the read-only lookup of the target may have been sent, but
+    /// no assignment.
     pub fn nothing_sent(&self) -> bool {
         matches!(
             self,
-            Self::InvariantViolation { .. } | Self::Config { .. } | Self::InvalidRequest { .. }
+            Self::InvariantViolation { .. }
+                | Self::Config { .. }
+                | Self::InvalidRequest { .. }
+                | Self::Journal(_)
         )
     }
 
@@ -440,6 +459,8 @@ impl fmt::Display for Error {
                 outcome.failed.len(),
                 outcome.not_sent.len()
             ),
+            Self::Journal(journal) => fmt::Display::fmt(journal, f),
+            Self::Recorded(recorded) => fmt::Display::fmt(recorded, f),
             Self::Config { message } => write!(f, "invalid client configuration: {message}"),
         }
     }
@@ -506,10 +527,15 @@ impl std::error::Error for Error {
                 .failed
                 .first()
                 .map(|f| f.error.as_ref() as &(dyn std::error::Error + 'static)),
+            Self::Journal(journal) => journal
+                .source
+                .as_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             Self::InvariantViolation { .. }
             | Self::Config { .. }
             | Self::InvalidRequest { .. }
-            | Self::LimitExceeded { .. } => None,
+            | Self::LimitExceeded { .. }
+            | Self::Recorded(_) => None,
         }
     }
 }

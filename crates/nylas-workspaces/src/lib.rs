@@ -113,6 +113,7 @@ mod client;
 mod config;
 mod decode;
 mod error;
+mod journal;
 mod model;
 pub mod pacing;
 mod path;
@@ -123,7 +124,7 @@ mod transport;
 
 pub use bulk::{
     DEFAULT_CONCURRENCY, FailedGrant, GrantAction, GrantRef, MAX_IDS_PER_REQUEST, ManualAssign,
-    ManualAssignOptions, ManualAssignOutcome, Progress, ProgressFn,
+    ManualAssignOptions, ManualAssignOutcome, NotSentReason, Progress, ProgressFn,
 };
 pub use client::Client;
 pub use config::{
@@ -133,6 +134,9 @@ pub use config::{
 pub use error::{
     ApiError, ApiErrorKind, Error, MAX_URL_BYTES, Result, Rule, SNIPPET_LIMIT, SharedError,
     UndecodableResponse,
+};
+pub use journal::{
+    JOURNAL_VERSION, Journal, JournalError, JournalErrorKind, MAX_JOURNAL_BYTES, RecordedError,
 };
 pub use model::{AutoGroupJob, Workspace};
 pub use pacing::{DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget};

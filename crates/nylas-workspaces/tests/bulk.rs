@@ -232,6 +232,10 @@ async fn a_404_stops_the_remaining_chunks_which_are_reported_as_not_sent() {
     };
     assert_eq!(outcome.failed.len(), 500);
     assert_eq!(outcome.not_sent.len(), 1000);
+    assert_eq!(
+        outcome.not_sent_reason,
+        Some(nylas_workspaces::NotSentReason::EarlierFailure)
+    );
     assert!(outcome.failed.iter().all(|f| f.error.is_not_found()));
     assert_eq!(outcome.retry_request().unwrap().assign_ids().len(), 1500);
 }
@@ -317,6 +321,11 @@ async fn a_stop_flag_set_part_way_reports_the_unsent_chunks() {
         .map(|g| g.grant_id.as_str())
         .collect();
     assert_eq!(unsent, all[500..1500]);
+    assert_eq!(
+        outcome.not_sent_reason,
+        Some(nylas_workspaces::NotSentReason::Stopped),
+        "the caller stopped it; no request failed"
+    );
     assert_eq!(
         outcome.retry_request().unwrap().assign_ids(),
         &all[500..1500]
