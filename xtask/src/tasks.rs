@@ -64,7 +64,12 @@ pub fn test_all() -> Result<(), String> {
             cargo()
                 .args(["doc", "--workspace", "--no-deps", "--quiet"])
                 .args(["--exclude", "xtask", "--exclude", "nylas-workspaces-python"])
-                .args(["--exclude", "nylas-workspaces-e2e", "--exclude", "nylas-workspaces-bench"])
+                .args([
+                    "--exclude",
+                    "nylas-workspaces-e2e",
+                    "--exclude",
+                    "nylas-workspaces-bench",
+                ])
                 .env("RUSTDOCFLAGS", "-D warnings"),
         )
     })?;
