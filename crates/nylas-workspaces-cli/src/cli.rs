@@ -237,10 +237,12 @@ pub struct AssignArgs {
     /// Requests (of up to 500 ids each) in flight at once.
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
-    /// Write a JSON report of every id's fate here.
+    /// Record every id's fate here, as the run goes: a durable JSON Lines journal (one
+    /// checksummed record per finished request), readable after a crash or `kill -9`.
     #[arg(long, value_name = "OUT.json")]
     pub report: Option<PathBuf>,
-    /// Re-run exactly the ids a previous report lists as failed or not sent.
+    /// Finish exactly the ids a journal (or an older JSON report) has not confirmed: failed,
+    /// not sent, or in flight when the run was interrupted.
     #[arg(
         long,
         value_name = "REPORT.json",

@@ -49,7 +49,10 @@ impl Failure {
             Self::Partial { .. } => EXIT_PARTIAL,
             Self::Local(_) => EXIT_API,
             Self::Api(error) => match error {
-                Error::InvariantViolation { .. } | Error::Config { .. } => EXIT_USAGE,
+                // Refused before sending: the command must change, retrying cannot help.
+                Error::InvariantViolation { .. }
+                | Error::Config { .. }
+                | Error::InvalidRequest { .. } => EXIT_USAGE,
                 Error::Journal(journal) if journal.kind == JournalErrorKind::Unwritable => {
                     EXIT_REPORT
                 }
@@ -92,6 +95,11 @@ mod tests {
         };
         assert_eq!(Failure::from(refused).exit_code(), EXIT_USAGE);
         assert_eq!(Failure::Usage("x".into()).exit_code(), EXIT_USAGE);
+        let unsendable = Error::InvalidRequest {
+            operation: "get_workspace",
+            reason: "the URL is too long".into(),
+        };
+        assert_eq!(Failure::from(unsendable).exit_code(), EXIT_USAGE);
         let partial = Error::BulkPartial(Box::default());
         assert_eq!(Failure::from(partial).exit_code(), EXIT_PARTIAL);
         assert_eq!(Failure::Local("disk full".into()).exit_code(), EXIT_API);

@@ -291,6 +291,7 @@ fn error_kind(error: &Error) -> &'static str {
         Error::Config { .. } => "config",
         Error::InvalidRequest { .. } => "invalid_request",
         Error::LimitExceeded { .. } => "limit_exceeded",
+        Error::Journal(_) => "journal",
         _ => "other",
     }
 }

@@ -180,7 +180,7 @@ impl Tour {
                 "--grants-file",
                 path_str(&list_file),
                 "--report",
-                path_str(&self.dir.join("field-team-report.json")),
+                path_str(&self.dir.join("field-team-report.jsonl")),
             ],
             EXIT_OK,
         )
@@ -197,7 +197,7 @@ impl Tour {
             .await?;
         let night = self.workspace_id("Night shift")?;
         let night_file = self.write_ids("night-shift.txt", 1..=NIGHT_SHIFT)?;
-        let night_report = self.dir.join("night-shift-report.json");
+        let night_report = self.dir.join("night-shift-report.jsonl");
         self.emulator
             .fail_next(Operation::ManualAssign, 1, Fault::ServiceUnavailable);
         self.cmd(

@@ -87,7 +87,11 @@ fn an_error_message_echoing_a_hostile_id_is_escaped() {
     // The crate refuses an id with control characters before sending, and its message quotes
     // the id: the quote must reach the terminal escaped, not obeyed.
     let text = env.run(&["get", HOSTILE]).expect_code(2);
-    assert!(text.stderr.contains("workspace_id_invalid"), "{}", text.stderr);
+    assert!(
+        text.stderr.contains("workspace_id_invalid"),
+        "{}",
+        text.stderr
+    );
     assert!(text.stderr.contains(r"\u{1b}]0;pwned"), "{}", text.stderr);
     assert_run_inert("get <hostile id>", &text);
 

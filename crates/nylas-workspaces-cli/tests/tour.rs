@@ -39,7 +39,7 @@ fn the_tour_runs_to_completion() {
     // Scratch files are shown by name, as a reader would type them.
     assert!(
         run.stdout
-            .contains("assign --retry-from night-shift-report.json"),
+            .contains("assign --retry-from night-shift-report.jsonl"),
         "{}",
         run.stdout
     );
