@@ -9,8 +9,14 @@ use pyo3::prelude::*;
 
 use crate::numbers;
 
+/// A configuration or seed the emulator refuses is a bad argument (`ValueError`); failing to
+/// bind or start is a `RuntimeError`.
 fn emulator_err(e: nylas_workspaces_emulator::EmulatorError) -> PyErr {
-    PyRuntimeError::new_err(e.to_string())
+    use nylas_workspaces_emulator::EmulatorError::{InvalidConfig, InvalidSeed};
+    match e {
+        InvalidConfig(_) | InvalidSeed(_) => PyValueError::new_err(e.to_string()),
+        other => PyRuntimeError::new_err(other.to_string()),
+    }
 }
 
 fn from_name<T: serde::de::DeserializeOwned>(kind: &str, name: &str) -> PyResult<T> {
