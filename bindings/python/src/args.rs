@@ -6,6 +6,7 @@
 use nylas_workspaces::{AutoGroup, CreateWorkspace, ManualAssign, Region, UpdateWorkspace};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 
 /// The three states of an `update()` argument.
 pub enum Given<T> {
@@ -14,12 +15,11 @@ pub enum Given<T> {
     Value(T),
 }
 
+/// Whether `value` is `NOT_GIVEN` (the sentinel is looked up once per process).
 fn is_not_given(value: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let sentinel = value
-        .py()
-        .import("nylas_workspaces._sentinel")?
-        .getattr("NOT_GIVEN")?;
-    Ok(value.is(&sentinel))
+    static NOT_GIVEN: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let sentinel = NOT_GIVEN.import(value.py(), "nylas_workspaces._sentinel", "NOT_GIVEN")?;
+    Ok(value.is(sentinel))
 }
 
 pub fn given<'py, T: FromPyObjectOwned<'py>>(
@@ -186,11 +186,16 @@ fn unix_seconds(value: &Bound<'_, PyAny>) -> PyResult<i64> {
     )))
 }
 
+/// `manual_assign()`'s two lists; an omitted list is an empty one.
 pub fn manual_assign(
-    assign_grants: &Bound<'_, PyAny>,
-    remove_grants: &Bound<'_, PyAny>,
+    assign_grants: Option<&Bound<'_, PyAny>>,
+    remove_grants: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ManualAssign> {
+    let ids = |value: Option<&Bound<'_, PyAny>>, name| match value {
+        Some(value) => id_list(value, name),
+        None => Ok(Vec::new()),
+    };
     Ok(ManualAssign::new()
-        .assign(id_list(assign_grants, "assign_grants")?)
-        .remove(id_list(remove_grants, "remove_grants")?))
+        .assign(ids(assign_grants, "assign_grants")?)
+        .remove(ids(remove_grants, "remove_grants")?))
 }
