@@ -273,7 +273,8 @@ resource_twins! {
     /// The default workspace, or None when the application has none.
     fn default() => ops::default();
 
-    /// Creates a workspace; `rule_ids` is a sequence of rule ids.
+    /// Creates a workspace (a retried attempt never creates a second one); `rule_ids` is a
+    /// sequence of rule ids.
     #[pyo3(signature = (name, *, domain=None, auto_group=None, policy_id=None, rule_ids=None))]
     fn create(
         name: String,
@@ -294,13 +295,16 @@ resource_twins! {
     /// Deletes a workspace; returns the request id.
     fn delete(workspace_id: String) => ops::delete(workspace_id);
 
-    /// Starts grouping grants into workspaces by their email domain; returns the job.
+    /// Starts a background job that sorts grants into workspaces by email domain; returns
+    /// the job. Nylas allows one call per minute per application.
     #[pyo3(signature = (*, after_created_at=None, invalid_also=None, specific_domain=None))]
     fn auto_group(
         after_created_at: Option<Bound<'py, PyAny>>,
         invalid_also: Option<bool>,
         specific_domain: Option<String>,
-    ) => ops::auto_group(args::auto_group(after_created_at.as_ref(), invalid_also, specific_domain)?);
+    ) => ops::auto_group(
+        args::auto_group(after_created_at.as_ref(), invalid_also, specific_domain)?,
+    );
 
     /// Moves grants into (`assign_grants`) and out of (`remove_grants`) a workspace, in
     /// chunks of at most 500 ids per list, `concurrency` requests at a time (default 4).

@@ -48,7 +48,8 @@ macro_rules! resource_twins {
                 fn $name<'py>(&self, py: Python<'py>, $($params)*)
                     -> PyResult<Bound<'py, PyAny>>
                 {
-                    resource_twins!(@blocking py, self.client.clone(), $op, [$($call),*] $($blocking)?)
+                    let client = self.client.clone();
+                    resource_twins!(@blocking py, client, $op, [$($call),*] $($blocking)?)
                 }
             )*
         }
