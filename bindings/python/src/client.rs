@@ -10,7 +10,6 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use nylas_workspaces::{ManualAssign, ManualAssignOptions};
-use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use pyo3_async_runtimes::tokio::future_into_py;
@@ -36,7 +35,7 @@ fn configure(
     max_retry_wait: Duration,
     rate_limit: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<nylas_workspaces::Client> {
-    let rate_limit = self::rate_limit(rate_limit)?;
+    let rate_limit = args::rate_limit(rate_limit)?;
     let mut builder = nylas_workspaces::Client::builder()
         .region(args::region(region)?)
         .timeout(timeout)
@@ -54,82 +53,6 @@ fn configure(
         builder = builder.rate_limit(limit);
     }
     builder.build().map_err(|e| errors::to_py_err(py, e))
-}
-
-/// `rate_limit=`: `None` (no client-wide pacing), a number of requests per second (fixed
-/// rate, burst of one second's worth), or a dict `{"rate": .., "burst": .., "adaptive": ..}`
-/// with `rate` required. Only the shape is checked here; the crate judges the values.
-fn rate_limit(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<nylas_workspaces::RateLimit>> {
-    use nylas_workspaces::RateLimit;
-    let Some(value) = value.filter(|v| !v.is_none()) else {
-        return Ok(None);
-    };
-    let number = |v: &Bound<'_, PyAny>, what: &str| -> PyResult<f64> {
-        if v.is_instance_of::<pyo3::types::PyBool>() {
-            return Err(PyTypeError::new_err(format!(
-                "{what} must be a number, not a bool"
-            )));
-        }
-        v.extract::<f64>().map_err(|e| {
-            if e.is_instance_of::<PyOverflowError>(v.py()) {
-                PyOverflowError::new_err(format!("{what} is too large"))
-            } else {
-                PyTypeError::new_err(format!("{what} must be a number"))
-            }
-        })
-    };
-    if let Ok(dict) = value.cast::<PyDict>() {
-        let mut rate = None;
-        let mut burst = None;
-        let mut adaptive = false;
-        for (key, item) in dict.iter() {
-            let key: String = key
-                .extract()
-                .map_err(|_| PyTypeError::new_err("rate_limit keys must be strings"))?;
-            match key.as_str() {
-                "rate" => rate = Some(number(&item, "rate_limit['rate']")?),
-                "burst" if item.is_none() => {}
-                "burst" => {
-                    if item.is_instance_of::<pyo3::types::PyBool>() {
-                        return Err(PyTypeError::new_err("rate_limit['burst'] must be an int"));
-                    }
-                    let value: i64 = item.extract().map_err(|e: PyErr| {
-                        if e.is_instance_of::<PyOverflowError>(item.py()) {
-                            PyOverflowError::new_err("rate_limit['burst'] is out of range")
-                        } else {
-                            PyTypeError::new_err("rate_limit['burst'] must be an int")
-                        }
-                    })?;
-                    burst = Some(u32::try_from(value).map_err(|_| {
-                        PyValueError::new_err(format!(
-                            "rate_limit['burst'] must be between 1 and {}, not {value}",
-                            u32::MAX
-                        ))
-                    })?);
-                }
-                "adaptive" => {
-                    adaptive = item.extract::<bool>().map_err(|_| {
-                        PyTypeError::new_err("rate_limit['adaptive'] must be a bool")
-                    })?;
-                }
-                other => {
-                    return Err(PyValueError::new_err(format!(
-                        "rate_limit has no key {other:?} (expected rate, burst, adaptive)"
-                    )));
-                }
-            }
-        }
-        let rate = rate.ok_or_else(|| PyValueError::new_err("rate_limit needs a 'rate'"))?;
-        let mut limit = RateLimit::new(rate).with_adaptive(adaptive);
-        if let Some(burst) = burst {
-            limit = limit.burst(burst);
-        }
-        return Ok(Some(limit));
-    }
-    Ok(Some(RateLimit::new(number(
-        value,
-        "rate_limit (None, requests per second, or a dict)",
-    )?)))
 }
 
 /// One async function per operation: call the crate, keep its error for the boundary.
@@ -170,43 +93,6 @@ mod ops {
     ) -> Result<models::ManualAssignResult> {
         c.manual_assign_with(&id, r, options).await.map(Into::into)
     }
-}
-
-const UPDATE_FIELDS: [&str; 4] = ["name", "auto_group", "policy_id", "rule_ids"];
-
-/// Reads `update()`'s keyword arguments, keeping "absent" apart from "None".
-fn update_request(
-    changes: Option<&Bound<'_, PyDict>>,
-) -> PyResult<nylas_workspaces::UpdateWorkspace> {
-    let get = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
-        match changes {
-            Some(d) => d.get_item(name),
-            None => Ok(None),
-        }
-    };
-    if let Some(d) = changes {
-        for key in d.keys() {
-            let key: String = key.extract()?;
-            if !UPDATE_FIELDS.contains(&key.as_str()) {
-                return Err(PyTypeError::new_err(format!(
-                    "update() got an unexpected keyword argument {key:?} (it accepts {})",
-                    UPDATE_FIELDS.join(", ")
-                )));
-            }
-        }
-    }
-    let (name, auto_group, policy_id, rule_ids) = (
-        get("name")?,
-        get("auto_group")?,
-        get("policy_id")?,
-        get("rule_ids")?,
-    );
-    args::update(
-        name.as_ref(),
-        auto_group.as_ref(),
-        policy_id.as_ref(),
-        rule_ids.as_ref(),
-    )
 }
 
 fn assign_options(concurrency: Option<usize>) -> ManualAssignOptions {
@@ -290,7 +176,7 @@ resource_twins! {
         text_signature = "(self, workspace_id, *, name=..., auto_group=..., policy_id=..., rule_ids=...)"
     )]
     fn update(workspace_id: String, changes: Option<&Bound<'py, PyDict>>)
-        => ops::update(workspace_id, update_request(changes)?);
+        => ops::update(workspace_id, args::update(changes)?);
 
     /// Deletes a workspace; returns the request id.
     fn delete(workspace_id: String) => ops::delete(workspace_id);
