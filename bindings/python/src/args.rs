@@ -1,11 +1,14 @@
 //! Python arguments as the crate's request types.
 //!
-//! Only conversions live here (the `NOT_GIVEN` sentinel, datetimes, region names); whether a
-//! combination is allowed is the crate's decision.
+//! Only conversions live here (the `NOT_GIVEN` sentinel, `update()`'s keyword arguments,
+//! datetimes, region names, the `rate_limit=` shapes); whether a value or a combination is
+//! allowed is the crate's decision.
 
 use nylas_workspaces::{AutoGroup, CreateWorkspace, ManualAssign, Region, UpdateWorkspace};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
 
 /// The three states of an `update()` argument.
 pub enum Given<T> {
@@ -14,12 +17,11 @@ pub enum Given<T> {
     Value(T),
 }
 
+/// Whether `value` is `NOT_GIVEN` (the sentinel is looked up once per process).
 fn is_not_given(value: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let sentinel = value
-        .py()
-        .import("nylas_workspaces._sentinel")?
-        .getattr("NOT_GIVEN")?;
-    Ok(value.is(&sentinel))
+    static NOT_GIVEN: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let sentinel = NOT_GIVEN.import(value.py(), "nylas_workspaces._sentinel", "NOT_GIVEN")?;
+    Ok(value.is(sentinel))
 }
 
 pub fn given<'py, T: FromPyObjectOwned<'py>>(
@@ -99,14 +101,27 @@ pub fn create(
     Ok(request)
 }
 
-pub fn update(
-    name: Option<&Bound<'_, PyAny>>,
-    auto_group: Option<&Bound<'_, PyAny>>,
-    policy_id: Option<&Bound<'_, PyAny>>,
-    rule_ids: Option<&Bound<'_, PyAny>>,
-) -> PyResult<UpdateWorkspace> {
+const UPDATE_FIELDS: [&str; 4] = ["name", "auto_group", "policy_id", "rule_ids"];
+
+/// `update()`'s keyword arguments, keeping "absent" (or `NOT_GIVEN`) apart from "None".
+pub fn update(changes: Option<&Bound<'_, PyDict>>) -> PyResult<UpdateWorkspace> {
+    let get = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        match changes {
+            Some(d) => d.get_item(name),
+            None => Ok(None),
+        }
+    };
+    for key in changes.iter().flat_map(|d| d.keys()) {
+        let key: String = key.extract()?;
+        if !UPDATE_FIELDS.contains(&key.as_str()) {
+            return Err(PyTypeError::new_err(format!(
+                "update() got an unexpected keyword argument {key:?} (it accepts {})",
+                UPDATE_FIELDS.join(", ")
+            )));
+        }
+    }
     let mut request = UpdateWorkspace::new();
-    match given::<String>(name, "name")? {
+    match given::<String>(get("name")?.as_ref(), "name")? {
         Given::Omitted => {}
         Given::Null => {
             return Err(PyTypeError::new_err(
@@ -115,7 +130,7 @@ pub fn update(
         }
         Given::Value(v) => request = request.name(v),
     }
-    match given::<bool>(auto_group, "auto_group")? {
+    match given::<bool>(get("auto_group")?.as_ref(), "auto_group")? {
         Given::Omitted => {}
         Given::Null => {
             return Err(PyTypeError::new_err(
@@ -124,17 +139,17 @@ pub fn update(
         }
         Given::Value(v) => request = request.auto_group(v),
     }
-    match given::<String>(policy_id, "policy_id")? {
+    match given::<String>(get("policy_id")?.as_ref(), "policy_id")? {
         Given::Omitted => {}
         Given::Null => request = request.clear_policy(),
         Given::Value(v) => request = request.policy_id(v),
     }
-    match rule_ids {
-        Some(v) if !is_not_given(v)? => {
+    match get("rule_ids")? {
+        Some(v) if !is_not_given(&v)? => {
             if v.is_none() {
                 request = request.clear_rules();
             } else {
-                request = request.rule_ids(id_list(v, "rule_ids")?);
+                request = request.rule_ids(id_list(&v, "rule_ids")?);
             }
         }
         _ => {}
@@ -186,11 +201,94 @@ fn unix_seconds(value: &Bound<'_, PyAny>) -> PyResult<i64> {
     )))
 }
 
+/// `manual_assign()`'s two lists; an omitted list is an empty one.
 pub fn manual_assign(
-    assign_grants: &Bound<'_, PyAny>,
-    remove_grants: &Bound<'_, PyAny>,
+    assign_grants: Option<&Bound<'_, PyAny>>,
+    remove_grants: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ManualAssign> {
+    let ids = |value: Option<&Bound<'_, PyAny>>, name| match value {
+        Some(value) => id_list(value, name),
+        None => Ok(Vec::new()),
+    };
     Ok(ManualAssign::new()
-        .assign(id_list(assign_grants, "assign_grants")?)
-        .remove(id_list(remove_grants, "remove_grants")?))
+        .assign(ids(assign_grants, "assign_grants")?)
+        .remove(ids(remove_grants, "remove_grants")?))
+}
+
+/// `rate_limit=`: `None` (no client-wide pacing), a number of requests per second (fixed
+/// rate, burst of one second's worth), or a dict `{"rate": .., "burst": .., "adaptive": ..}`
+/// with `rate` required. Only the shape is checked here; the crate judges the values.
+pub fn rate_limit(
+    value: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<nylas_workspaces::RateLimit>> {
+    use nylas_workspaces::RateLimit;
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    let number = |v: &Bound<'_, PyAny>, what: &str| -> PyResult<f64> {
+        if v.is_instance_of::<pyo3::types::PyBool>() {
+            return Err(PyTypeError::new_err(format!(
+                "{what} must be a number, not a bool"
+            )));
+        }
+        v.extract::<f64>().map_err(|e| {
+            if e.is_instance_of::<PyOverflowError>(v.py()) {
+                PyOverflowError::new_err(format!("{what} is too large"))
+            } else {
+                PyTypeError::new_err(format!("{what} must be a number"))
+            }
+        })
+    };
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut rate = None;
+        let mut burst = None;
+        let mut adaptive = false;
+        for (key, item) in dict.iter() {
+            let key: String = key
+                .extract()
+                .map_err(|_| PyTypeError::new_err("rate_limit keys must be strings"))?;
+            match key.as_str() {
+                "rate" => rate = Some(number(&item, "rate_limit['rate']")?),
+                "burst" if item.is_none() => {}
+                "burst" => {
+                    if item.is_instance_of::<pyo3::types::PyBool>() {
+                        return Err(PyTypeError::new_err("rate_limit['burst'] must be an int"));
+                    }
+                    let value: i64 = item.extract().map_err(|e: PyErr| {
+                        if e.is_instance_of::<PyOverflowError>(item.py()) {
+                            PyOverflowError::new_err("rate_limit['burst'] is out of range")
+                        } else {
+                            PyTypeError::new_err("rate_limit['burst'] must be an int")
+                        }
+                    })?;
+                    burst = Some(u32::try_from(value).map_err(|_| {
+                        PyValueError::new_err(format!(
+                            "rate_limit['burst'] must be between 1 and {}, not {value}",
+                            u32::MAX
+                        ))
+                    })?);
+                }
+                "adaptive" => {
+                    adaptive = item.extract::<bool>().map_err(|_| {
+                        PyTypeError::new_err("rate_limit['adaptive'] must be a bool")
+                    })?;
+                }
+                other => {
+                    return Err(PyValueError::new_err(format!(
+                        "rate_limit has no key {other:?} (expected rate, burst, adaptive)"
+                    )));
+                }
+            }
+        }
+        let rate = rate.ok_or_else(|| PyValueError::new_err("rate_limit needs a 'rate'"))?;
+        let mut limit = RateLimit::new(rate).with_adaptive(adaptive);
+        if let Some(burst) = burst {
+            limit = limit.burst(burst);
+        }
+        return Ok(Some(limit));
+    }
+    Ok(Some(RateLimit::new(number(
+        value,
+        "rate_limit (None, requests per second, or a dict)",
+    )?)))
 }

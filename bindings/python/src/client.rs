@@ -1,17 +1,18 @@
 //! `Client` / `AsyncClient` and their `workspaces` resources.
 //!
-//! Each operation is written once, as an async function in [`ops`] that calls the crate and
-//! converts the result. The sync resource blocks on it with the GIL released; the async one
-//! hands it to asyncio.
+//! Each operation is written once: an async function in [`ops`] that calls the crate, and an
+//! entry in the list given to [`resource_twins!`], which generates the blocking and the
+//! awaitable method from it. The crate's errors travel back unconverted, as an
+//! [`errors::Answer`], and become Python exceptions only where the GIL is held.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use nylas_workspaces::ManualAssignOptions;
-use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use nylas_workspaces::{ManualAssign, ManualAssignOptions};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
+use pyo3_async_runtimes::tokio::future_into_py;
 
 use crate::{args, errors, models, numbers, runtime};
 
@@ -23,7 +24,9 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 
 /// The crate client, configured from the Python arguments.
+#[allow(clippy::too_many_arguments)]
 fn configure(
+    py: Python<'_>,
     api_key: Option<String>,
     region: &str,
     api_uri: Option<String>,
@@ -32,7 +35,7 @@ fn configure(
     max_retry_wait: Duration,
     rate_limit: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<nylas_workspaces::Client> {
-    let rate_limit = self::rate_limit(rate_limit)?;
+    let rate_limit = args::rate_limit(rate_limit)?;
     let mut builder = nylas_workspaces::Client::builder()
         .region(args::region(region)?)
         .timeout(timeout)
@@ -49,170 +52,47 @@ fn configure(
     if let Some(limit) = rate_limit {
         builder = builder.rate_limit(limit);
     }
-    builder
-        .build()
-        .map_err(|e| Python::attach(|py| errors::to_py_err(py, e)))
+    builder.build().map_err(|e| errors::to_py_err(py, e))
 }
 
-/// `rate_limit=`: `None` (no client-wide pacing), a number of requests per second (fixed
-/// rate, burst of one second's worth), or a dict `{"rate": .., "burst": .., "adaptive": ..}`
-/// with `rate` required. Only the shape is checked here; the crate judges the values.
-fn rate_limit(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<nylas_workspaces::RateLimit>> {
-    use nylas_workspaces::RateLimit;
-    let Some(value) = value.filter(|v| !v.is_none()) else {
-        return Ok(None);
-    };
-    let number = |v: &Bound<'_, PyAny>, what: &str| -> PyResult<f64> {
-        if v.is_instance_of::<pyo3::types::PyBool>() {
-            return Err(PyTypeError::new_err(format!(
-                "{what} must be a number, not a bool"
-            )));
-        }
-        v.extract::<f64>().map_err(|e| {
-            if e.is_instance_of::<PyOverflowError>(v.py()) {
-                PyOverflowError::new_err(format!("{what} is too large"))
-            } else {
-                PyTypeError::new_err(format!("{what} must be a number"))
-            }
-        })
-    };
-    if let Ok(dict) = value.cast::<PyDict>() {
-        let mut rate = None;
-        let mut burst = None;
-        let mut adaptive = false;
-        for (key, item) in dict.iter() {
-            let key: String = key
-                .extract()
-                .map_err(|_| PyTypeError::new_err("rate_limit keys must be strings"))?;
-            match key.as_str() {
-                "rate" => rate = Some(number(&item, "rate_limit['rate']")?),
-                "burst" if item.is_none() => {}
-                "burst" => {
-                    if item.is_instance_of::<pyo3::types::PyBool>() {
-                        return Err(PyTypeError::new_err("rate_limit['burst'] must be an int"));
-                    }
-                    let value: i64 = item.extract().map_err(|e: PyErr| {
-                        if e.is_instance_of::<PyOverflowError>(item.py()) {
-                            PyOverflowError::new_err("rate_limit['burst'] is out of range")
-                        } else {
-                            PyTypeError::new_err("rate_limit['burst'] must be an int")
-                        }
-                    })?;
-                    burst = Some(u32::try_from(value).map_err(|_| {
-                        PyValueError::new_err(format!(
-                            "rate_limit['burst'] must be between 1 and {}, not {value}",
-                            u32::MAX
-                        ))
-                    })?);
-                }
-                "adaptive" => {
-                    adaptive = item.extract::<bool>().map_err(|_| {
-                        PyTypeError::new_err("rate_limit['adaptive'] must be a bool")
-                    })?;
-                }
-                other => {
-                    return Err(PyValueError::new_err(format!(
-                        "rate_limit has no key {other:?} (expected rate, burst, adaptive)"
-                    )));
-                }
-            }
-        }
-        let rate = rate.ok_or_else(|| PyValueError::new_err("rate_limit needs a 'rate'"))?;
-        let mut limit = RateLimit::new(rate).with_adaptive(adaptive);
-        if let Some(burst) = burst {
-            limit = limit.burst(burst);
-        }
-        return Ok(Some(limit));
-    }
-    Ok(Some(RateLimit::new(number(
-        value,
-        "rate_limit (None, requests per second, or a dict)",
-    )?)))
-}
-
-fn py_err(e: nylas_workspaces::Error) -> PyErr {
-    Python::attach(|py| errors::to_py_err(py, e))
-}
-
-/// One async function per operation: call the crate, convert the answer.
+/// One async function per operation: call the crate, keep its error for the boundary.
 mod ops {
     use super::*;
-    use nylas_workspaces::{AutoGroup, Client, CreateWorkspace, ManualAssign, UpdateWorkspace};
+    use nylas_workspaces::{AutoGroup, Client, CreateWorkspace, Result, UpdateWorkspace};
 
-    pub async fn list(c: Client) -> PyResult<Vec<models::Workspace>> {
-        let items = c.list_workspaces().await.map_err(py_err)?;
-        Ok(items.into_iter().map(Into::into).collect())
-    }
-    pub async fn get(c: Client, id: String) -> PyResult<models::Workspace> {
-        c.get_workspace(&id).await.map(Into::into).map_err(py_err)
-    }
-    pub async fn default(c: Client) -> PyResult<Option<models::Workspace>> {
-        let found = c.default_workspace().await.map_err(py_err)?;
-        Ok(found.map(Into::into))
-    }
-    pub async fn create(c: Client, r: CreateWorkspace) -> PyResult<models::Workspace> {
-        c.create_workspace(r).await.map(Into::into).map_err(py_err)
-    }
-    pub async fn update(c: Client, id: String, r: UpdateWorkspace) -> PyResult<models::Workspace> {
-        c.update_workspace(&id, r)
-            .await
+    pub async fn list(c: Client) -> Result<Vec<models::Workspace>> {
+        Ok(c.list_workspaces()
+            .await?
+            .into_iter()
             .map(Into::into)
-            .map_err(py_err)
+            .collect())
     }
-    pub async fn delete(c: Client, id: String) -> PyResult<String> {
-        c.delete_workspace(&id).await.map_err(py_err)
+    pub async fn get(c: Client, id: String) -> Result<models::Workspace> {
+        c.get_workspace(&id).await.map(Into::into)
     }
-    pub async fn auto_group(c: Client, r: AutoGroup) -> PyResult<models::AutoGroupJob> {
-        c.auto_group(r).await.map(Into::into).map_err(py_err)
+    pub async fn default(c: Client) -> Result<Option<models::Workspace>> {
+        Ok(c.default_workspace().await?.map(Into::into))
+    }
+    pub async fn create(c: Client, r: CreateWorkspace) -> Result<models::Workspace> {
+        c.create_workspace(r).await.map(Into::into)
+    }
+    pub async fn update(c: Client, id: String, r: UpdateWorkspace) -> Result<models::Workspace> {
+        c.update_workspace(&id, r).await.map(Into::into)
+    }
+    pub async fn delete(c: Client, id: String) -> Result<String> {
+        c.delete_workspace(&id).await
+    }
+    pub async fn auto_group(c: Client, r: AutoGroup) -> Result<models::AutoGroupJob> {
+        c.auto_group(r).await.map(Into::into)
     }
     pub async fn manual_assign(
         c: Client,
         id: String,
         r: ManualAssign,
         options: ManualAssignOptions,
-    ) -> PyResult<models::ManualAssignResult> {
-        c.manual_assign_with(&id, r, options)
-            .await
-            .map(Into::into)
-            .map_err(py_err)
+    ) -> Result<models::ManualAssignResult> {
+        c.manual_assign_with(&id, r, options).await.map(Into::into)
     }
-}
-
-const UPDATE_FIELDS: [&str; 4] = ["name", "auto_group", "policy_id", "rule_ids"];
-
-/// Reads `update()`'s keyword arguments, keeping "absent" apart from "None".
-fn update_request(
-    changes: Option<&Bound<'_, PyDict>>,
-) -> PyResult<nylas_workspaces::UpdateWorkspace> {
-    let get = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
-        match changes {
-            Some(d) => d.get_item(name),
-            None => Ok(None),
-        }
-    };
-    if let Some(d) = changes {
-        for key in d.keys() {
-            let key: String = key.extract()?;
-            if !UPDATE_FIELDS.contains(&key.as_str()) {
-                return Err(PyTypeError::new_err(format!(
-                    "update() got an unexpected keyword argument {key:?} (it accepts {})",
-                    UPDATE_FIELDS.join(", ")
-                )));
-            }
-        }
-    }
-    let (name, auto_group, policy_id, rule_ids) = (
-        get("name")?,
-        get("auto_group")?,
-        get("policy_id")?,
-        get("rule_ids")?,
-    );
-    args::update(
-        name.as_ref(),
-        auto_group.as_ref(),
-        policy_id.as_ref(),
-        rule_ids.as_ref(),
-    )
 }
 
 fn assign_options(concurrency: Option<usize>) -> ManualAssignOptions {
@@ -223,114 +103,29 @@ fn assign_options(concurrency: Option<usize>) -> ManualAssignOptions {
     }
 }
 
-fn empty_tuple(py: Python<'_>) -> Bound<'_, PyAny> {
-    PyTuple::empty(py).into_any()
-}
+/// How long a Ctrl-C'd `manual_assign` waits for the chunks already in flight.
+const INTERRUPT_GRACE: Duration = Duration::from_secs(30);
 
-/// Synchronous access to `/v3/workspaces`.
-#[pyclass(frozen, module = "nylas_workspaces")]
-pub struct Workspaces {
+/// The blocking `manual_assign`: on Ctrl-C the assignment is stopped gently rather than
+/// aborted, so that what it did is reported (see `runtime::block_on_stoppable`).
+fn manual_assign_blocking<'py>(
+    py: Python<'py>,
     client: nylas_workspaces::Client,
-}
-
-#[pymethods]
-impl Workspaces {
-    /// Every workspace of the application.
-    fn list(&self, py: Python<'_>) -> PyResult<Vec<models::Workspace>> {
-        runtime::block_on(py, ops::list(self.client.clone()))?
-    }
-
-    /// One workspace, by id or domain.
-    fn get(&self, py: Python<'_>, workspace_id: String) -> PyResult<models::Workspace> {
-        runtime::block_on(py, ops::get(self.client.clone(), workspace_id))?
-    }
-
-    /// The default workspace, or None when the application has none.
-    fn default(&self, py: Python<'_>) -> PyResult<Option<models::Workspace>> {
-        runtime::block_on(py, ops::default(self.client.clone()))?
-    }
-
-    #[pyo3(signature = (name, *, domain=None, auto_group=None, policy_id=None, rule_ids=None))]
-    fn create(
-        &self,
-        py: Python<'_>,
-        name: String,
-        domain: Option<String>,
-        auto_group: Option<bool>,
-        policy_id: Option<String>,
-        rule_ids: Option<Bound<'_, PyAny>>,
-    ) -> PyResult<models::Workspace> {
-        let request = args::create(name, domain, auto_group, policy_id, rule_ids.as_ref())?;
-        runtime::block_on(py, ops::create(self.client.clone(), request))?
-    }
-
-    /// Changes a workspace: NOT_GIVEN keeps a field, None detaches it, a value sets it.
-    #[pyo3(signature = (workspace_id, **changes))]
-    #[pyo3(
-        text_signature = "(self, workspace_id, *, name=..., auto_group=..., policy_id=..., rule_ids=...)"
-    )]
-    fn update(
-        &self,
-        py: Python<'_>,
-        workspace_id: String,
-        changes: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<models::Workspace> {
-        let request = update_request(changes)?;
-        runtime::block_on(py, ops::update(self.client.clone(), workspace_id, request))?
-    }
-
-    /// Deletes a workspace; returns the request id.
-    fn delete(&self, py: Python<'_>, workspace_id: String) -> PyResult<String> {
-        runtime::block_on(py, ops::delete(self.client.clone(), workspace_id))?
-    }
-
-    #[pyo3(signature = (*, after_created_at=None, invalid_also=None, specific_domain=None))]
-    fn auto_group(
-        &self,
-        py: Python<'_>,
-        after_created_at: Option<Bound<'_, PyAny>>,
-        invalid_also: Option<bool>,
-        specific_domain: Option<String>,
-    ) -> PyResult<models::AutoGroupJob> {
-        let request = args::auto_group(after_created_at.as_ref(), invalid_also, specific_domain)?;
-        runtime::block_on(py, ops::auto_group(self.client.clone(), request))?
-    }
-
-    /// Moves grants into (`assign_grants`) and out of (`remove_grants`) a workspace, in
-    /// chunks of at most 500 ids per list, `concurrency` requests at a time (default 4).
-    ///
-    /// Returns a `ManualAssignResult`, or raises `BulkAssignError` when some chunks failed;
-    /// either way every id is accounted for. On Ctrl-C no further chunk is sent, the requests
-    /// already in flight are given up to 30 seconds to finish, and `BulkAssignInterrupted`
-    /// (a `KeyboardInterrupt`) is raised with what was done and what was not: pass
-    /// `**err.retry_request()` to `manual_assign` to finish the job. A second Ctrl-C during
-    /// that wait abandons the requests in flight and raises a plain `KeyboardInterrupt`.
-    #[pyo3(signature = (workspace_id, *, assign_grants=None, remove_grants=None, concurrency=None))]
-    fn manual_assign(
-        &self,
-        py: Python<'_>,
-        workspace_id: String,
-        assign_grants: Option<Bound<'_, PyAny>>,
-        remove_grants: Option<Bound<'_, PyAny>>,
-        #[pyo3(from_py_with = numbers::concurrency)] concurrency: Option<usize>,
-    ) -> PyResult<models::ManualAssignResult> {
-        let request = args::manual_assign(
-            &assign_grants.unwrap_or_else(|| empty_tuple(py)),
-            &remove_grants.unwrap_or_else(|| empty_tuple(py)),
-        )?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let options = assign_options(concurrency).stop_flag(Arc::clone(&stop));
-        let client = self.client.clone();
-        let assignment = async move {
-            client
-                .manual_assign_with(&workspace_id, request, options)
-                .await
-        };
-        match runtime::block_on_stoppable(py, assignment, stop, INTERRUPT_GRACE)? {
-            runtime::Stoppable::Finished(result) => {
-                result.map(Into::into).map_err(|e| errors::to_py_err(py, e))
-            }
-            runtime::Stoppable::Stopped(result, signal) => Err(match result {
+    workspace_id: String,
+    request: ManualAssign,
+    options: ManualAssignOptions,
+) -> PyResult<Bound<'py, PyAny>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let options = options.stop_flag(Arc::clone(&stop));
+    let assignment = async move {
+        client
+            .manual_assign_with(&workspace_id, request, options)
+            .await
+    };
+    let result = match runtime::block_on_stoppable(py, assignment, stop, INTERRUPT_GRACE)? {
+        runtime::Stoppable::Finished(result) => result,
+        runtime::Stoppable::Stopped(result, signal) => {
+            return Err(match result {
                 // Finished anyway (the last chunks were already in flight): still raise, so
                 // the Ctrl-C is not lost, with the complete outcome.
                 Ok(outcome) => errors::interrupted(py, &outcome),
@@ -343,247 +138,136 @@ impl Workspaces {
                     signal.set_cause(py, Some(errors::to_py_err(py, other)));
                     signal
                 }
-            }),
+            });
         }
-    }
+    };
+    errors::Answer(result.map(models::ManualAssignResult::from)).into_pyobject(py)
 }
 
-/// How long a Ctrl-C'd `manual_assign` waits for the chunks already in flight.
-const INTERRUPT_GRACE: Duration = Duration::from_secs(30);
+resource_twins! {
+    /// Synchronous access to `/v3/workspaces`.
+    sync Workspaces;
+    /// Asynchronous access to `/v3/workspaces`; every method returns an awaitable.
+    async AsyncWorkspaces;
 
-/// Asynchronous access to `/v3/workspaces`; every method returns an awaitable.
-#[pyclass(frozen, module = "nylas_workspaces")]
-pub struct AsyncWorkspaces {
-    client: nylas_workspaces::Client,
-}
+    /// Every workspace of the application.
+    fn list() => ops::list();
 
-use pyo3_async_runtimes::tokio::future_into_py;
+    /// One workspace, by id or domain.
+    fn get(workspace_id: String) => ops::get(workspace_id);
 
-#[pymethods]
-impl AsyncWorkspaces {
-    fn list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        future_into_py(py, ops::list(self.client.clone()))
-    }
+    /// The default workspace, or None when the application has none.
+    fn default() => ops::default();
 
-    fn get<'py>(&self, py: Python<'py>, workspace_id: String) -> PyResult<Bound<'py, PyAny>> {
-        future_into_py(py, ops::get(self.client.clone(), workspace_id))
-    }
-
-    fn default<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        future_into_py(py, ops::default(self.client.clone()))
-    }
-
+    /// Creates a workspace (a retried attempt never creates a second one); `rule_ids` is a
+    /// sequence of rule ids.
     #[pyo3(signature = (name, *, domain=None, auto_group=None, policy_id=None, rule_ids=None))]
-    fn create<'py>(
-        &self,
-        py: Python<'py>,
+    fn create(
         name: String,
         domain: Option<String>,
         auto_group: Option<bool>,
         policy_id: Option<String>,
         rule_ids: Option<Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let request = args::create(name, domain, auto_group, policy_id, rule_ids.as_ref())?;
-        future_into_py(py, ops::create(self.client.clone(), request))
-    }
+    ) => ops::create(args::create(name, domain, auto_group, policy_id, rule_ids.as_ref())?);
 
+    /// Changes a workspace: NOT_GIVEN keeps a field, None detaches it, a value sets it.
     #[pyo3(signature = (workspace_id, **changes))]
     #[pyo3(
         text_signature = "(self, workspace_id, *, name=..., auto_group=..., policy_id=..., rule_ids=...)"
     )]
-    fn update<'py>(
-        &self,
-        py: Python<'py>,
-        workspace_id: String,
-        changes: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let request = update_request(changes)?;
-        future_into_py(py, ops::update(self.client.clone(), workspace_id, request))
-    }
+    fn update(workspace_id: String, changes: Option<&Bound<'py, PyDict>>)
+        => ops::update(workspace_id, args::update(changes)?);
 
-    fn delete<'py>(&self, py: Python<'py>, workspace_id: String) -> PyResult<Bound<'py, PyAny>> {
-        future_into_py(py, ops::delete(self.client.clone(), workspace_id))
-    }
+    /// Deletes a workspace; returns the request id.
+    fn delete(workspace_id: String) => ops::delete(workspace_id);
 
+    /// Starts a background job that sorts grants into workspaces by email domain; returns
+    /// the job. Nylas allows one call per minute per application.
     #[pyo3(signature = (*, after_created_at=None, invalid_also=None, specific_domain=None))]
-    fn auto_group<'py>(
-        &self,
-        py: Python<'py>,
+    fn auto_group(
         after_created_at: Option<Bound<'py, PyAny>>,
         invalid_also: Option<bool>,
         specific_domain: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let request = args::auto_group(after_created_at.as_ref(), invalid_also, specific_domain)?;
-        future_into_py(py, ops::auto_group(self.client.clone(), request))
-    }
+    ) => ops::auto_group(
+        args::auto_group(after_created_at.as_ref(), invalid_also, specific_domain)?,
+    );
 
-    /// Awaitable `Workspaces.manual_assign`.
+    /// Moves grants into (`assign_grants`) and out of (`remove_grants`) a workspace, in
+    /// chunks of at most 500 ids per list, `concurrency` requests at a time (default 4).
     ///
-    /// Cancelling the task (`task.cancel()`, a timeout, Ctrl-C under `asyncio.run`) drops the
-    /// assignment: no further chunk is sent and the requests in flight are abandoned, so what
-    /// they did is not reported. To keep the outcome of an assignment that may be cancelled,
-    /// record it as it goes with a journal (`report=`), not with the exception.
+    /// Returns a `ManualAssignResult`, or raises `BulkAssignError` when some chunks failed;
+    /// either way every id is accounted for.
+    ///
+    /// Blocking (`Workspaces`): on Ctrl-C no further chunk is sent, the requests already in
+    /// flight are given up to 30 seconds to finish, and `BulkAssignInterrupted` (a
+    /// `KeyboardInterrupt`) is raised with what was done and what was not: pass
+    /// `**err.retry_request()` to `manual_assign` to finish the job. A second Ctrl-C during
+    /// that wait abandons the requests in flight and raises a plain `KeyboardInterrupt`.
+    ///
+    /// Awaitable (`AsyncWorkspaces`): cancelling the task (`task.cancel()`, a timeout,
+    /// Ctrl-C under `asyncio.run`) drops the assignment: no further chunk is sent and the
+    /// requests in flight are abandoned, so what they did is not reported.
     #[pyo3(signature = (workspace_id, *, assign_grants=None, remove_grants=None, concurrency=None))]
-    fn manual_assign<'py>(
-        &self,
-        py: Python<'py>,
+    fn manual_assign(
         workspace_id: String,
         assign_grants: Option<Bound<'py, PyAny>>,
         remove_grants: Option<Bound<'py, PyAny>>,
         #[pyo3(from_py_with = numbers::concurrency)] concurrency: Option<usize>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let request = args::manual_assign(
-            &assign_grants.unwrap_or_else(|| empty_tuple(py)),
-            &remove_grants.unwrap_or_else(|| empty_tuple(py)),
-        )?;
-        let options = assign_options(concurrency);
-        future_into_py(
-            py,
-            ops::manual_assign(self.client.clone(), workspace_id, request, options),
-        )
-    }
+    ) => ops::manual_assign(
+        workspace_id,
+        args::manual_assign(assign_grants.as_ref(), remove_grants.as_ref())?,
+        assign_options(concurrency),
+    ), blocking = manual_assign_blocking;
 }
 
-/// The synchronous client. Calls block the calling thread, not other Python threads.
-///
-/// `timeout` (seconds, default 90) bounds each attempt of a request, not the call: a failed
-/// attempt is retried up to `max_retries` times (default 2), and before a retry the client may
-/// first wait out a `Retry-After` the server asked for, if it is at most `max_retry_wait`
-/// seconds (default 60; a longer one is raised at once as `RateLimitError` with
-/// `retry_after` set, and 0 never waits). The worst case of one call is therefore about
-/// `(max_retries + 1) * timeout` plus up to `max_retries` such waits and a short backoff.
-/// `rate_limit` paces every request of the client: None, requests per second, or
-/// `{"rate": ..., "burst": ..., "adaptive": ...}`.
-#[pyclass(frozen, module = "nylas_workspaces")]
-pub struct Client {
-    #[pyo3(get)]
-    workspaces: Py<Workspaces>,
-}
+client_twins! {
+    /// The synchronous client. Calls block the calling thread, not other Python threads.
+    ///
+    /// `timeout` (seconds, default 90) bounds each attempt of a request, not the call: a failed
+    /// attempt is retried up to `max_retries` times (default 2), and before a retry the client
+    /// may first wait out a `Retry-After` the server asked for, if it is at most
+    /// `max_retry_wait` seconds (default 60; a longer one is raised at once as
+    /// `RateLimitError` with `retry_after` set, and 0 never waits). The worst case of one call
+    /// is therefore about `(max_retries + 1) * timeout` plus up to `max_retries` such waits
+    /// and a short backoff. `rate_limit` paces every request of the client: None, requests
+    /// per second, or `{"rate": ..., "burst": ..., "adaptive": ...}`.
+    Client => Workspaces {
+        fn __enter__(slf: Py<Self>) -> Py<Self> {
+            slf
+        }
 
-#[pymethods]
-impl Client {
-    #[new]
-    #[pyo3(signature = (
-        api_key=None, *, region="us", api_uri=None, timeout=DEFAULT_TIMEOUT,
-        max_retries=DEFAULT_MAX_RETRIES, max_retry_wait=DEFAULT_MAX_RETRY_WAIT, rate_limit=None
-    ))]
-    #[pyo3(
-        text_signature = "(api_key=None, *, region='us', api_uri=None, timeout=90.0, max_retries=2, max_retry_wait=60.0, rate_limit=None)"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        api_key: Option<String>,
-        region: &str,
-        api_uri: Option<String>,
-        #[pyo3(from_py_with = numbers::timeout)] timeout: Duration,
-        #[pyo3(from_py_with = numbers::max_retries)] max_retries: u32,
-        #[pyo3(from_py_with = numbers::max_retry_wait)] max_retry_wait: Duration,
-        rate_limit: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let client = configure(
-            api_key,
-            region,
-            api_uri,
-            timeout,
-            max_retries,
-            max_retry_wait,
-            rate_limit,
-        )?;
-        Ok(Self {
-            workspaces: Py::new(py, Workspaces { client })?,
-        })
+        #[pyo3(signature = (*_exc))]
+        fn __exit__(&self, _exc: &Bound<'_, PyTuple>) -> bool {
+            false
+        }
+
+        /// Releases nothing today (connections close when the client is dropped); present so
+        /// `with Client() as c:` and explicit `close()` both read naturally.
+        fn close(&self) {}
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Client(base_url={:?})",
-            self.workspaces.get().client.base_url()
-        )
-    }
+    /// The asynchronous client: the same surface as `Client`, every call awaitable.
+    ///
+    /// The arguments mean what they mean for `Client`: `timeout` bounds each attempt, and a
+    /// call may take about `(max_retries + 1) * timeout` plus up to `max_retries` waits of at
+    /// most `max_retry_wait` seconds each for a `Retry-After`.
+    AsyncClient => AsyncWorkspaces {
+        fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            future_into_py(py, async move { Ok(slf) })
+        }
 
-    fn __enter__(slf: Py<Self>) -> Py<Self> {
-        slf
-    }
+        #[pyo3(signature = (*_exc))]
+        fn __aexit__<'py>(
+            &self,
+            py: Python<'py>,
+            _exc: &Bound<'py, PyTuple>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            future_into_py(py, async move { Ok(false) })
+        }
 
-    #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, _exc: &Bound<'_, PyTuple>) -> bool {
-        false
-    }
-
-    /// Releases nothing today (connections close when the client is dropped); present so
-    /// `with Client() as c:` and explicit `close()` both read naturally.
-    fn close(&self) {}
-}
-
-/// The asynchronous client: the same surface as `Client`, every call awaitable.
-///
-/// The arguments mean what they mean for `Client`: `timeout` bounds each attempt, and a call
-/// may take about `(max_retries + 1) * timeout` plus up to `max_retries` waits of at most
-/// `max_retry_wait` seconds each for a `Retry-After`.
-#[pyclass(frozen, module = "nylas_workspaces")]
-pub struct AsyncClient {
-    #[pyo3(get)]
-    workspaces: Py<AsyncWorkspaces>,
-}
-
-#[pymethods]
-impl AsyncClient {
-    #[new]
-    #[pyo3(signature = (
-        api_key=None, *, region="us", api_uri=None, timeout=DEFAULT_TIMEOUT,
-        max_retries=DEFAULT_MAX_RETRIES, max_retry_wait=DEFAULT_MAX_RETRY_WAIT, rate_limit=None
-    ))]
-    #[pyo3(
-        text_signature = "(api_key=None, *, region='us', api_uri=None, timeout=90.0, max_retries=2, max_retry_wait=60.0, rate_limit=None)"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        api_key: Option<String>,
-        region: &str,
-        api_uri: Option<String>,
-        #[pyo3(from_py_with = numbers::timeout)] timeout: Duration,
-        #[pyo3(from_py_with = numbers::max_retries)] max_retries: u32,
-        #[pyo3(from_py_with = numbers::max_retry_wait)] max_retry_wait: Duration,
-        rate_limit: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let client = configure(
-            api_key,
-            region,
-            api_uri,
-            timeout,
-            max_retries,
-            max_retry_wait,
-            rate_limit,
-        )?;
-        Ok(Self {
-            workspaces: Py::new(py, AsyncWorkspaces { client })?,
-        })
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "AsyncClient(base_url={:?})",
-            self.workspaces.get().client.base_url()
-        )
-    }
-
-    fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        future_into_py(py, async move { Ok(slf) })
-    }
-
-    #[pyo3(signature = (*_exc))]
-    fn __aexit__<'py>(
-        &self,
-        py: Python<'py>,
-        _exc: &Bound<'py, PyTuple>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        future_into_py(py, async move { Ok(false) })
-    }
-
-    /// Awaitable no-op, mirroring `Client.close()`.
-    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        future_into_py(py, async move { Ok(()) })
+        /// Awaitable no-op, mirroring `Client.close()`.
+        fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            future_into_py(py, async move { Ok(()) })
+        }
     }
 }

@@ -1,21 +1,26 @@
 //! `nylas_workspaces.testing.Emulator`'s native half: the Rust emulator, started on its own
 //! thread, with its seeding, inspection and fault-injection methods.
+//!
+//! `testing.Emulator` subclasses this class and adds only what is Python's to add (clients
+//! pointed at it, the context-manager protocol), so the methods and their docstrings are
+//! written here once rather than forwarded one by one.
 
 use std::time::Duration;
 
-use nylas_workspaces_emulator::{Emulator as Server, EmulatorConfig, Fault, NewGrant, Operation};
+use nylas_workspaces_emulator::{
+    Emulator as Server, EmulatorConfig, EmulatorError, Fault, NewGrant, Operation,
+};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::numbers;
 
-/// A configuration or seed the emulator refuses is a bad argument (`ValueError`); failing to
-/// bind or start is a `RuntimeError`.
-fn emulator_err(e: nylas_workspaces_emulator::EmulatorError) -> PyErr {
-    use nylas_workspaces_emulator::EmulatorError::{InvalidConfig, InvalidSeed};
+/// A value out of range is the caller's mistake (`ValueError`); anything else is the
+/// machine's (`RuntimeError`: no socket, no thread, an unreadable seed file).
+fn emulator_err(e: EmulatorError) -> PyErr {
     match e {
-        InvalidConfig(_) | InvalidSeed(_) => PyValueError::new_err(e.to_string()),
-        other => PyRuntimeError::new_err(other.to_string()),
+        EmulatorError::InvalidConfig(_) => PyValueError::new_err(e.to_string()),
+        _ => PyRuntimeError::new_err(e.to_string()),
     }
 }
 
@@ -25,7 +30,11 @@ fn from_name<T: serde::de::DeserializeOwned>(kind: &str, name: &str) -> PyResult
 }
 
 /// A running emulator; stopped when `close()` is called or the object is collected.
-#[pyclass(module = "nylas_workspaces.testing", name = "_EmulatorServer")]
+#[pyclass(
+    subclass,
+    module = "nylas_workspaces.testing",
+    name = "_EmulatorServer"
+)]
 pub struct EmulatorServer {
     server: Option<Server>,
 }
@@ -41,8 +50,13 @@ impl EmulatorServer {
 #[pymethods]
 impl EmulatorServer {
     #[new]
-    #[pyo3(signature = (*, api_key, default_workspace, latency=Duration::ZERO, seed_file=None))]
-    #[pyo3(text_signature = "(*, api_key, default_workspace, latency=0.0, seed_file=None)")]
+    #[pyo3(signature = (
+        api_key="test-key".to_owned(), *, default_workspace=true, latency=Duration::ZERO,
+        seed_file=None
+    ))]
+    #[pyo3(
+        text_signature = "(api_key='test-key', *, default_workspace=True, latency=0.0, seed_file=None)"
+    )]
     fn new(
         py: Python<'_>,
         api_key: String,
@@ -65,16 +79,21 @@ impl EmulatorServer {
         })
     }
 
+    /// The base URL to point a client at (`http://127.0.0.1:<port>`).
     #[getter]
     fn url(&self) -> PyResult<String> {
         Ok(self.running()?.url().to_owned())
     }
 
+    /// The key the emulator accepts.
     #[getter]
     fn api_key(&self) -> PyResult<String> {
         Ok(self.running()?.api_key().to_owned())
     }
 
+    /// Creates a grant and returns its id (`grant_id`, if given). Without `workspace_id` it
+    /// is placed as Nylas places new grants: an auto-group workspace of its domain, else the
+    /// default.
     #[pyo3(signature = (email, *, valid=true, created_at=None, workspace_id=None, grant_id=None))]
     fn add_grant(
         &self,
@@ -97,46 +116,60 @@ impl EmulatorServer {
         self.running()?.add_grant(grant).map_err(emulator_err)
     }
 
+    /// The workspace a grant is in, or None.
     fn grant_workspace(&self, grant_id: &str) -> PyResult<Option<String>> {
         Ok(self.running()?.grant_workspace(grant_id))
     }
 
+    /// The grants currently in a workspace.
     fn grants_in(&self, workspace_id: &str) -> PyResult<Vec<String>> {
         Ok(self.running()?.grants_in(workspace_id))
     }
 
+    /// The default workspace's id, or None.
     fn default_workspace_id(&self) -> PyResult<Option<String>> {
         Ok(self.running()?.default_workspace_id())
     }
 
+    /// Creates a policy owned by the application and returns its id.
     fn add_policy(&self) -> PyResult<String> {
         Ok(self.running()?.add_policy())
     }
 
+    /// Creates a rule owned by the application and returns its id.
     fn add_rule(&self) -> PyResult<String> {
         Ok(self.running()?.add_rule())
     }
 
+    /// How many requests reached `operation` (an operationId such as `get-workspace`).
     fn calls(&self, operation: &str) -> PyResult<u64> {
         Ok(self
             .running()?
             .calls(from_name::<Operation>("operation", operation)?))
     }
 
-    fn set_latency(&self, #[pyo3(from_py_with = numbers::latency)] secs: Duration) -> PyResult<()> {
-        self.running()?.set_latency(secs);
+    /// Adds `seconds` to every response from now on.
+    fn set_latency(
+        &self,
+        #[pyo3(from_py_with = numbers::latency)] seconds: Duration,
+    ) -> PyResult<()> {
+        self.running()?.set_latency(seconds);
         Ok(())
     }
 
-    /// The `Retry-After` (whole seconds) sent with injected `too_many_requests` faults.
+    /// Sends `Retry-After: seconds` with injected `too_many_requests` faults from now on
+    /// (1 by default).
     fn set_retry_after(
         &self,
-        #[pyo3(from_py_with = numbers::retry_after_secs)] secs: u64,
+        #[pyo3(from_py_with = numbers::retry_after_secs)] seconds: u64,
     ) -> PyResult<()> {
-        self.running()?.set_retry_after_secs(secs);
+        self.running()?.set_retry_after_secs(seconds);
         Ok(())
     }
 
+    /// Makes the next `count` calls to `operation` fail with `fault` (`too_many_requests`,
+    /// `internal_server_error`, `bad_gateway`, `service_unavailable` or `connection_reset`).
+    #[pyo3(signature = (operation, count=1, fault="internal_server_error"))]
     fn fail_next(&self, operation: &str, count: u32, fault: &str) -> PyResult<()> {
         let operation = from_name::<Operation>("operation", operation)?;
         let fault = from_name::<Fault>("fault", fault)?;
@@ -144,11 +177,13 @@ impl EmulatorServer {
         Ok(())
     }
 
+    /// Moves the emulator's clock `seconds` forward (freezing it first if it followed the
+    /// system clock); what is created afterwards is stamped with the new time.
     fn advance_clock(
         &self,
-        #[pyo3(from_py_with = numbers::clock_step)] secs: Duration,
+        #[pyo3(from_py_with = numbers::clock_step)] seconds: Duration,
     ) -> PyResult<()> {
-        self.running()?.advance_clock(secs);
+        self.running()?.advance_clock(seconds);
         Ok(())
     }
 

@@ -5,6 +5,9 @@
 //! become the exception classes of `nylas_workspaces._exceptions`. Every API rule, retry and
 //! timeout lives in the Rust crate, once.
 
+#[macro_use]
+mod twins;
+
 mod args;
 mod client;
 mod emulator;

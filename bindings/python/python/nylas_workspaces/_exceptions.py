@@ -6,6 +6,26 @@ Ctrl-C stops a bulk assignment: it is a ``KeyboardInterrupt``, so that ``except 
 does not swallow the Ctrl-C. The native module creates these classes; they live in Python so
 that they subclass built-ins (``ValueError``, ``KeyboardInterrupt``) naturally and carry plain
 attributes.
+
+The tree, with the HTTP status behind each :class:`APIError` subclass (any other status
+raises a plain :class:`APIError`; ``status`` always holds the number)::
+
+    NylasWorkspacesError
+    ├── InvariantError               a documented rule was broken; nothing sent (ValueError)
+    ├── ConfigurationError           the client cannot be built (ValueError)
+    ├── APIConnectionError           no answer: network, connection reset
+    │   └── APITimeoutError          no answer within ``timeout``
+    ├── APIResponseValidationError   an answer this client cannot decode
+    ├── APIError                     an error status with Nylas's error envelope
+    │   ├── BadRequestError          400
+    │   ├── AuthenticationError      401
+    │   ├── PermissionDeniedError    403
+    │   ├── NotFoundError            404
+    │   ├── ConflictError            409
+    │   ├── RateLimitError           429 (``retry_after``)
+    │   └── InternalServerError      5xx
+    └── BulkAssignError              a bulk assignment failed part-way
+    BulkAssignInterrupted            Ctrl-C stopped a bulk assignment (KeyboardInterrupt)
 """
 
 from __future__ import annotations
@@ -24,6 +44,7 @@ __all__ = [
     "AuthenticationError",
     "PermissionDeniedError",
     "NotFoundError",
+    "ConflictError",
     "RateLimitError",
     "InternalServerError",
     "BulkAssignError",
@@ -131,6 +152,11 @@ class PermissionDeniedError(APIError):
 
 class NotFoundError(APIError):
     """404: no such workspace."""
+
+
+class ConflictError(APIError):
+    """409: the request conflicts with the workspace's current state or with another request
+    in flight."""
 
 
 class RateLimitError(APIError):

@@ -4,6 +4,8 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any, Awaitable, Literal, Optional, Union, final
 
+from typing_extensions import Self, disjoint_base
+
 
 from ._sentinel import NotGiven
 
@@ -222,20 +224,24 @@ class AsyncClient:
     ) -> Awaitable[bool]: ...
     def close(self) -> Awaitable[None]: ...
 
-@final
+@disjoint_base
 class _EmulatorServer:
+    """The native emulator server; ``nylas_workspaces.testing.Emulator`` is its public face."""
+
     def __new__(
         cls,
+        api_key: str = "test-key",
         *,
-        api_key: str,
-        default_workspace: bool,
+        default_workspace: bool = True,
         latency: float = 0.0,
         seed_file: Optional[str] = None,
-    ) -> _EmulatorServer: ...
+    ) -> Self: ...
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """The base URL to point a client at (``http://127.0.0.1:<port>``)."""
     @property
-    def api_key(self) -> str: ...
+    def api_key(self) -> str:
+        """The key the emulator accepts."""
     def add_grant(
         self,
         email: str,
@@ -244,15 +250,35 @@ class _EmulatorServer:
         created_at: Optional[int] = None,
         workspace_id: Optional[str] = None,
         grant_id: Optional[str] = None,
-    ) -> str: ...
-    def grant_workspace(self, grant_id: str) -> Optional[str]: ...
-    def grants_in(self, workspace_id: str) -> list[str]: ...
-    def default_workspace_id(self) -> Optional[str]: ...
-    def add_policy(self) -> str: ...
-    def add_rule(self) -> str: ...
-    def calls(self, operation: str) -> int: ...
-    def set_latency(self, secs: float) -> None: ...
-    def set_retry_after(self, secs: int) -> None: ...
-    def fail_next(self, operation: str, count: int, fault: str) -> None: ...
-    def advance_clock(self, secs: float) -> None: ...
-    def close(self) -> None: ...
+    ) -> str:
+        """Creates a grant and returns its id (``grant_id``, if given). Without
+        ``workspace_id`` it is placed as Nylas places new grants: an auto-group workspace of
+        its domain, else the default."""
+    def grant_workspace(self, grant_id: str) -> Optional[str]:
+        """The workspace a grant is in, or None."""
+    def grants_in(self, workspace_id: str) -> list[str]:
+        """The grants currently in a workspace."""
+    def default_workspace_id(self) -> Optional[str]:
+        """The default workspace's id, or None."""
+    def add_policy(self) -> str:
+        """Creates a policy owned by the application and returns its id."""
+    def add_rule(self) -> str:
+        """Creates a rule owned by the application and returns its id."""
+    def calls(self, operation: str) -> int:
+        """How many requests reached ``operation`` (an operationId such as ``get-workspace``)."""
+    def set_latency(self, seconds: float) -> None:
+        """Adds ``seconds`` to every response from now on."""
+    def set_retry_after(self, seconds: int) -> None:
+        """Sends ``Retry-After: seconds`` with injected ``too_many_requests`` faults from now on
+        (1 by default)."""
+    def fail_next(
+        self, operation: str, count: int = 1, fault: str = "internal_server_error"
+    ) -> None:
+        """Makes the next ``count`` calls to ``operation`` fail with ``fault``
+        (``too_many_requests``, ``internal_server_error``, ``bad_gateway``,
+        ``service_unavailable`` or ``connection_reset``)."""
+    def advance_clock(self, seconds: float) -> None:
+        """Moves the emulator's clock ``seconds`` forward (freezing it first if it followed
+        the system clock); what is created afterwards is stamped with the new time."""
+    def close(self) -> None:
+        """Stops the server; later calls raise RuntimeError."""

@@ -1,0 +1,134 @@
+//! The blocking and awaitable twins of the Python API, expanded from one definition.
+//!
+//! `Workspaces` and `AsyncWorkspaces` offer the same operations with the same Python
+//! signatures and docstrings, and `Client` and `AsyncClient` the same constructor; only how a
+//! call runs differs (on the shared runtime while the caller waits with the GIL released, or
+//! handed to asyncio). Written out twice by hand the pairs would drift apart as operations are
+//! added, so the macros below generate both `#[pymethods]` blocks from one list.
+
+/// Defines a blocking and an awaitable resource class and their methods from one list.
+///
+/// Each entry reads like the Python method: its attributes (doc comments, `#[pyo3(...)]`),
+/// which both twins get; its Python parameters (passed through as written, so that pyo3
+/// sees the types it inspects); and after `=>` the `ops::` function it runs,
+/// with the arguments built from the parameters. The macro passes the crate client first. A
+/// conversion may fail with `?`, which raises before anything is sent, in both twins.
+///
+/// The blocking twin runs the operation with `runtime::block_on`; an entry ending in
+/// `, blocking = path` runs `path(py, client, arguments...)` instead, for an operation whose
+/// blocking form needs more than that (`manual_assign`, which keeps its outcome on Ctrl-C).
+/// The awaitable twin hands the same future to asyncio. Both return an `errors::Answer`,
+/// turned into a value or an exception where the GIL is held.
+macro_rules! resource_twins {
+    (
+        $(#[$sync_meta:meta])* sync $sync:ident;
+        $(#[$async_meta:meta])* async $async:ident;
+        $(
+            $(#[$meta:meta])*
+            fn $name:ident($($params:tt)*)
+                => ops::$op:ident($($call:expr),* $(,)?) $(, blocking = $blocking:path)?;
+        )*
+    ) => {
+        $(#[$sync_meta])*
+        #[pyclass(frozen, module = "nylas_workspaces")]
+        pub struct $sync {
+            client: nylas_workspaces::Client,
+        }
+
+        $(#[$async_meta])*
+        #[pyclass(frozen, module = "nylas_workspaces")]
+        pub struct $async {
+            client: nylas_workspaces::Client,
+        }
+
+        #[pymethods]
+        impl $sync {
+            $(
+                $(#[$meta])*
+                fn $name<'py>(&self, py: Python<'py>, $($params)*)
+                    -> PyResult<Bound<'py, PyAny>>
+                {
+                    let client = self.client.clone();
+                    resource_twins!(@blocking py, client, $op, [$($call),*] $($blocking)?)
+                }
+            )*
+        }
+
+        #[pymethods]
+        impl $async {
+            $(
+                $(#[$meta])*
+                fn $name<'py>(&self, py: Python<'py>, $($params)*)
+                    -> PyResult<Bound<'py, PyAny>>
+                {
+                    let call = ops::$op(self.client.clone(), $($call),*);
+                    future_into_py(py, async move { Ok(errors::Answer(call.await)) })
+                }
+            )*
+        }
+    };
+    (@blocking $py:ident, $client:expr, $op:ident, [$($call:expr),*]) => {
+        errors::Answer(runtime::block_on($py, ops::$op($client, $($call),*))?).into_pyobject($py)
+    };
+    (@blocking $py:ident, $client:expr, $op:ident, [$($call:expr),*] $blocking:path) => {
+        $blocking($py, $client, $($call),*)
+    };
+}
+
+/// Defines the client classes, each holding its resource, with one shared constructor.
+///
+/// Every entry names the class and the resource class it exposes as `.workspaces`, after its
+/// docstring, and lists in braces the methods only it has (the context-manager protocol,
+/// which differs between blocking and awaitable). The constructor's long signature and the
+/// `__repr__` are written here once.
+macro_rules! client_twins {
+    ($(
+        $(#[$meta:meta])*
+        $client:ident => $resource:ident { $($extra:tt)* }
+    )*) => {$(
+        $(#[$meta])*
+        #[pyclass(frozen, module = "nylas_workspaces")]
+        pub struct $client {
+            #[pyo3(get)]
+            workspaces: Py<$resource>,
+        }
+
+        #[pymethods]
+        impl $client {
+            #[new]
+            #[pyo3(signature = (
+                api_key=None, *, region="us", api_uri=None, timeout=DEFAULT_TIMEOUT,
+                max_retries=DEFAULT_MAX_RETRIES, max_retry_wait=DEFAULT_MAX_RETRY_WAIT,
+                rate_limit=None
+            ))]
+            #[pyo3(
+                text_signature = "(api_key=None, *, region='us', api_uri=None, timeout=90.0, max_retries=2, max_retry_wait=60.0, rate_limit=None)"
+            )]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                py: Python<'_>,
+                api_key: Option<String>,
+                region: &str,
+                api_uri: Option<String>,
+                #[pyo3(from_py_with = numbers::timeout)] timeout: Duration,
+                #[pyo3(from_py_with = numbers::max_retries)] max_retries: u32,
+                #[pyo3(from_py_with = numbers::max_retry_wait)] max_retry_wait: Duration,
+                rate_limit: Option<&Bound<'_, PyAny>>,
+            ) -> PyResult<Self> {
+                let client = configure(
+                    py, api_key, region, api_uri, timeout, max_retries, max_retry_wait, rate_limit,
+                )?;
+                Ok(Self {
+                    workspaces: Py::new(py, $resource { client })?,
+                })
+            }
+
+            fn __repr__(&self) -> String {
+                let base_url = self.workspaces.get().client.base_url();
+                format!(concat!(stringify!($client), "(base_url={:?})"), base_url)
+            }
+
+            $($extra)*
+        }
+    )*};
+}

@@ -1,0 +1,87 @@
+"""Which exception class an HTTP error raises, and that the classes are bound once.
+
+The class comes from the crate's classification of the status (one table in the native
+module), for the blocking and the awaitable client alike. The classes and ``NOT_GIVEN`` are
+looked up once per process, so rebinding a name in the package's private modules later does
+not change what the client raises or how it reads its arguments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import nylas_workspaces as nw
+import nylas_workspaces._exceptions as exceptions_module
+import nylas_workspaces._sentinel as sentinel_module
+from conftest import RecordingServer, envelope, workspace
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (409, nw.ConflictError),
+        # No class of their own: a plain APIError, whatever the crate calls them.
+        (408, nw.APIError),
+        (418, nw.APIError),
+    ],
+)
+def test_status_raises_exactly_its_class_from_both_clients(
+    server: RecordingServer, client: nw.Client, async_client: nw.AsyncClient,
+    status: int, cls: type[nw.APIError],
+) -> None:
+    def answer() -> None:
+        server.reply("DELETE", "/v3/workspaces/ws-1", status=status,
+                     body=envelope(f"req-{status}", "conflict_error", "busy elsewhere"))
+
+    answer()
+    with pytest.raises(nw.APIError) as sync_info:
+        client.workspaces.delete("ws-1")
+
+    async def main() -> nw.APIError:
+        answer()
+        with pytest.raises(nw.APIError) as info:
+            await async_client.workspaces.delete("ws-1")
+        return info.value
+
+    for err in (sync_info.value, asyncio.run(main())):
+        assert type(err) is cls
+        assert isinstance(err, nw.NylasWorkspacesError)
+        assert (err.status, err.request_id, err.type) == (status, f"req-{status}",
+                                                          "conflict_error")
+        assert err.message == "busy elsewhere"
+
+
+def test_conflict_error_is_exported_as_an_api_error() -> None:
+    assert "ConflictError" in nw.__all__
+    assert issubclass(nw.ConflictError, nw.APIError)
+    assert nw.ConflictError is exceptions_module.ConflictError
+
+
+def test_exception_classes_are_bound_once(server: RecordingServer, client: nw.Client,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    not_found = envelope("req-404", "not_found_error", "no such workspace")
+    server.reply("GET", "/v3/workspaces/nope", status=404, body=not_found)
+    with pytest.raises(nw.NotFoundError):
+        client.workspaces.get("nope")
+
+    class Impostor(Exception):
+        pass
+
+    monkeypatch.setattr(exceptions_module, "NotFoundError", Impostor)
+    server.reply("GET", "/v3/workspaces/nope", status=404, body=not_found)
+    with pytest.raises(nw.NotFoundError) as info:
+        client.workspaces.get("nope")
+    assert not isinstance(info.value, Impostor)
+
+
+def test_not_given_is_bound_once(server: RecordingServer, client: nw.Client,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    server.reply("PATCH", "/v3/workspaces/ws-1", body={"request_id": "r", "data": workspace()})
+    client.workspaces.update("ws-1", name=nw.NOT_GIVEN, policy_id=None)
+
+    monkeypatch.setattr(sentinel_module, "NOT_GIVEN", object())
+    server.reply("PATCH", "/v3/workspaces/ws-1", body={"request_id": "r", "data": workspace()})
+    client.workspaces.update("ws-1", name=nw.NOT_GIVEN, policy_id=None)
+    assert server.requests[-1].body == {"policy_id": None}
