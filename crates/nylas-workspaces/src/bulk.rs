@@ -17,7 +17,8 @@ use crate::client::Client;
 use crate::error::{Error, Result, Rule, SharedError};
 
 /// The most ids the API accepts in one list of one request.
-pub const MAX_IDS_PER_REQUEST: usize = 500;
+pub const MAX_IDS_PER_REQUEST: usize =
+    nylas_workspaces_api::routes::MANUALLY_ASSIGN_WORKSPACE_ASSIGN_GRANTS_MAX_ITEMS;
 /// How many chunk requests run at once unless configured.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
