@@ -202,6 +202,7 @@ pub(crate) fn random_unit() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pacing::RetryBudget;
 
     #[test]
     fn retry_after_seconds_and_dates() {
@@ -278,5 +279,92 @@ mod tests {
             let r = random_unit();
             assert!((0.0..1.0).contains(&r), "{r}");
         }
+    }
+
+    fn http_error(status: u16) -> Error {
+        crate::decode::error_body_for_tests(status, b"")
+    }
+
+    #[test]
+    fn the_strategy_retries_exactly_what_is_retryable() {
+        let strategy = RetryStrategy::new(RetryPolicy::default(), None);
+        for status in 300..600 {
+            let error = http_error(status);
+            let decision = strategy.for_call().decide_with(&error, 0.5);
+            assert_eq!(
+                matches!(decision, Decision::Retry(_)),
+                error.is_retryable(),
+                "status {status}"
+            );
+        }
+        let refused = Error::config("bad");
+        assert_eq!(
+            strategy.for_call().decide_with(&refused, 0.5),
+            Decision::Stop
+        );
+    }
+
+    #[test]
+    fn a_call_stops_when_its_retries_or_the_budget_run_out_and_a_success_refunds() {
+        let budget = RetryTokens::new(RetryBudget::new(12).retry_cost(5).success_refund(1));
+        let strategy = RetryStrategy::new(RetryPolicy::default(), Some(budget));
+        let unavailable = http_error(503);
+
+        let mut call = strategy.for_call();
+        assert_eq!(call.attempt(), 1);
+        assert!(matches!(
+            call.decide_with(&unavailable, 0.0),
+            Decision::Retry(_)
+        ));
+        assert_eq!(call.attempt(), 2);
+        assert_eq!(strategy.budget_available(), Some(7));
+        // The retry succeeded: what it cost comes back.
+        call.on_success();
+        assert_eq!(strategy.budget_available(), Some(12));
+
+        let mut call = strategy.for_call();
+        assert!(matches!(
+            call.decide_with(&unavailable, 0.0),
+            Decision::Retry(_)
+        ));
+        assert!(matches!(
+            call.decide_with(&unavailable, 0.0),
+            Decision::Retry(_)
+        ));
+        assert_eq!(strategy.budget_available(), Some(2));
+        // max_retries (2) is used up, before the budget is asked.
+        assert_eq!(call.decide_with(&unavailable, 0.0), Decision::Stop);
+        assert_eq!(strategy.budget_available(), Some(2));
+
+        // A new call finds 2 tokens where a retry costs 5.
+        let mut call = strategy.for_call();
+        assert_eq!(call.decide_with(&unavailable, 0.0), Decision::Stop);
+        assert_eq!(call.attempt(), 1);
+        // A first-attempt success gives back the success refund only.
+        call.on_success();
+        assert_eq!(strategy.budget_available(), Some(3));
+    }
+
+    #[test]
+    fn a_server_wait_beyond_the_cap_stops_without_paying() {
+        let budget = RetryTokens::new(RetryBudget::new(10));
+        let strategy = RetryStrategy::new(RetryPolicy::default(), Some(budget));
+        let api = |retry_after| {
+            let mut error = http_error(429);
+            if let Error::Api(api) = &mut error {
+                api.retry_after = Some(retry_after);
+            }
+            error
+        };
+        let mut call = strategy.for_call();
+        assert_eq!(
+            call.decide_with(&api(Duration::from_secs(61)), 0.5),
+            Decision::Stop
+        );
+        assert_eq!(strategy.budget_available(), Some(10));
+        assert_eq!(
+            call.decide_with(&api(Duration::from_secs(3)), 0.5),
+            Decision::Retry(Duration::from_secs(3))
+        );
     }
 }

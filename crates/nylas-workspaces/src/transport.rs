@@ -393,3 +393,40 @@ struct BodyBuf {
     bytes: Vec<u8>,
     truncated: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use nylas_workspaces_api::routes;
+
+    use super::*;
+
+    #[test]
+    fn calls_take_method_and_path_from_the_route_table() {
+        for route in routes::ALL {
+            let segments = vec!["ws%2F1"; route.path_params.len()];
+            let call = Call::new("op", route, &segments).unwrap();
+            assert_eq!(call.method.as_str(), route.method);
+            assert_eq!(call.path, route.path.replace("{workspace_id}", "ws%2F1"));
+            assert_eq!(call.pacing, Pacing::Client);
+        }
+    }
+
+    #[test]
+    fn a_path_the_table_refuses_is_an_invalid_request_naming_the_operation() {
+        for segments in [&[][..], &["a/b"], &[".."], &["a", "b"]] {
+            let error = Call::new("get_workspace", &routes::GET_WORKSPACE, segments).unwrap_err();
+            assert!(
+                matches!(
+                    &error,
+                    Error::InvalidRequest {
+                        operation: "get_workspace",
+                        ..
+                    }
+                ),
+                "{segments:?}: {error:?}"
+            );
+            assert!(error.nothing_sent());
+            assert!(!error.is_retryable());
+        }
+    }
+}
