@@ -1,12 +1,14 @@
 //! The command line as clap sees it: global connection options and one subcommand.
 //!
 //! Only the shape of the arguments is checked here (which flags exist, which exclude each
-//! other, what parses as a number). Whether a request makes sense for the API is left to the
-//! `nylas-workspaces` crate and the server, so the CLI never drifts from the API's rules.
+//! other, what parses as a number). Whether a value is usable (a region, a timeout) and
+//! whether a request makes sense for the API is the `nylas-workspaces` crate's call (clap
+//! asks it, so its refusal still names the flag), so the CLI never drifts from its rules.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use nylas_workspaces::{ClientBuilder, Error, Region};
 
 /// Manage Nylas v3 workspaces from a terminal or a script.
 ///
@@ -27,28 +29,25 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalOptions {
-    /// The Nylas API key. Prefer the environment variable: a flag can end up in shell history.
-    #[arg(
-        long,
-        env = "NYLAS_API_KEY",
-        hide_env_values = true,
-        global = true,
-        value_name = "KEY"
-    )]
+    /// The Nylas API key [default: the NYLAS_API_KEY environment variable]. Prefer the
+    /// variable: a flag can end up in shell history.
+    #[arg(long, global = true, value_name = "KEY")]
     pub api_key: Option<String>,
 
-    /// The region whose API host to use (ignored when --api-uri is set).
-    #[arg(long, value_enum, default_value_t = RegionArg::Us, global = true)]
-    pub region: RegionArg,
-
-    /// A different API host: a proxy, or the emulator (`nylas-workspaces emulator`).
+    /// The region whose API host to use: us or eu (ignored when --api-uri or NYLAS_API_URI
+    /// is set).
     #[arg(
         long,
-        env = "NYLAS_API_URI",
-        hide_env_values = true,
+        default_value = "us",
+        value_parser = region,
         global = true,
-        value_name = "URL"
+        value_name = "REGION"
     )]
+    pub region: Region,
+
+    /// A different API host: a proxy, or the emulator (`nylas-workspaces emulator`)
+    /// [default: the NYLAS_API_URI environment variable, else the region's host].
+    #[arg(long, global = true, value_name = "URL")]
     pub api_uri: Option<String>,
 
     /// Print machine-readable JSON on stdout instead of tables and sentences.
@@ -58,7 +57,7 @@ pub struct GlobalOptions {
     /// Seconds allowed for each attempt of a request (decimals allowed; at most 86400). It is
     /// per attempt: a retried request can take (--max-retries + 1) times this, plus up to
     /// --max-retry-wait before each retry.
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = timeout_secs)]
     pub timeout: Option<f64>,
 
     /// The longest wait a server may ask for (Retry-After) that is sat out silently before
@@ -68,7 +67,7 @@ pub struct GlobalOptions {
         long,
         global = true,
         value_name = "SECONDS",
-        value_parser = retry_wait_seconds,
+        value_parser = retry_wait_secs,
         default_value_t = crate::connect::LONGEST_SILENT_WAIT.as_secs_f64()
     )]
     pub max_retry_wait: f64,
@@ -113,13 +112,9 @@ fn rate(text: &str) -> Result<RateArg, String> {
         .map_err(|_| format!("expected requests per second (e.g. 20) or `off`, not {text:?}"))
 }
 
-/// The two Nylas regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RegionArg {
-    /// api.us.nylas.com
-    Us,
-    /// api.eu.nylas.com
-    Eu,
+/// Parses `--region` as the crate reads region names.
+fn region(text: &str) -> Result<Region, String> {
+    text.parse().map_err(config_message)
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,41 +269,33 @@ pub fn print_parse_error(error: &clap::Error) {
     };
 }
 
-/// The largest `--timeout`: a day.
-pub const MAX_TIMEOUT_SECS: f64 = 86_400.0;
-
-/// The largest `--max-retry-wait`: an hour.
-pub const MAX_RETRY_WAIT_SECS: f64 = 3_600.0;
-
-/// Parses `--timeout`: a finite number of seconds greater than zero, at most a day.
-fn positive_seconds(raw: &str) -> Result<f64, String> {
-    let seconds = seconds(raw)?;
-    if seconds > 0.0 && seconds <= MAX_TIMEOUT_SECS {
-        Ok(seconds)
-    } else {
-        Err(format!(
-            "'{raw}' is out of range (more than 0, at most {MAX_TIMEOUT_SECS} seconds)"
-        ))
-    }
+/// Parses `--timeout`: a number, which the crate then judges (more than zero, at most a day).
+fn timeout_secs(raw: &str) -> Result<f64, String> {
+    let seconds = number(raw)?;
+    ClientBuilder::check_timeout_secs(seconds).map_err(config_message)?;
+    Ok(seconds)
 }
 
-/// Parses `--max-retry-wait`: a finite number of seconds from zero to an hour.
-fn retry_wait_seconds(raw: &str) -> Result<f64, String> {
-    let seconds = seconds(raw)?;
-    if (0.0..=MAX_RETRY_WAIT_SECS).contains(&seconds) {
-        Ok(seconds)
-    } else {
-        Err(format!(
-            "'{raw}' is out of range (0 to {MAX_RETRY_WAIT_SECS} seconds)"
-        ))
-    }
+/// Parses `--max-retry-wait`: a number, which the crate then judges (0 to an hour).
+fn retry_wait_secs(raw: &str) -> Result<f64, String> {
+    let seconds = number(raw)?;
+    ClientBuilder::check_max_retry_after_secs(seconds).map_err(config_message)?;
+    Ok(seconds)
 }
 
-/// A number of seconds, refusing what is not a finite number (NaN, inf).
-fn seconds(raw: &str) -> Result<f64, String> {
-    match raw.trim().parse::<f64>() {
-        Ok(seconds) if seconds.is_finite() => Ok(seconds),
-        _ => Err(format!("'{raw}' is not a number of seconds")),
+/// A number of seconds as typed; whether it is usable is the crate's call.
+fn number(raw: &str) -> Result<f64, String> {
+    raw.trim()
+        .parse::<f64>()
+        .map_err(|_| format!("'{raw}' is not a number of seconds"))
+}
+
+/// What the crate said about a value, without its "invalid client configuration" prefix:
+/// clap already says which flag it was.
+fn config_message(error: Error) -> String {
+    match error {
+        Error::Config { message } => message,
+        other => other.to_string(),
     }
 }
 
@@ -363,22 +350,25 @@ mod tests {
 
     #[test]
     fn timeouts_must_be_positive_and_finite() {
-        assert_eq!(positive_seconds("1.5"), Ok(1.5));
-        assert_eq!(positive_seconds("86400"), Ok(86_400.0));
+        assert_eq!(timeout_secs("1.5"), Ok(1.5));
+        assert_eq!(timeout_secs("86400"), Ok(86_400.0));
         for bad in [
             "0", "-1", "NaN", "inf", "-inf", "soon", "1e9", "1e300", "86400.5", "",
         ] {
-            assert!(positive_seconds(bad).is_err(), "{bad}");
+            assert!(timeout_secs(bad).is_err(), "{bad}");
         }
+        // The crate's words, naming what it accepts.
+        let message = timeout_secs("NaN").unwrap_err();
+        assert!(message.contains("positive number of seconds"), "{message}");
     }
 
     #[test]
     fn retry_waits_are_bounded_and_default_to_ten_seconds() {
-        assert_eq!(retry_wait_seconds("0"), Ok(0.0));
-        assert_eq!(retry_wait_seconds("2.5"), Ok(2.5));
-        assert_eq!(retry_wait_seconds("3600"), Ok(3_600.0));
+        assert_eq!(retry_wait_secs("0"), Ok(0.0));
+        assert_eq!(retry_wait_secs("2.5"), Ok(2.5));
+        assert_eq!(retry_wait_secs("3600"), Ok(3_600.0));
         for bad in ["-0.1", "NaN", "inf", "1e300", "3601", "later"] {
-            assert!(retry_wait_seconds(bad).is_err(), "{bad}");
+            assert!(retry_wait_secs(bad).is_err(), "{bad}");
         }
         assert_eq!(parse(&["list"]).unwrap().global.max_retry_wait, 10.0);
         let cli = parse(&["list", "--max-retry-wait", "1", "--allow-insecure-http"]).unwrap();
@@ -392,6 +382,30 @@ mod tests {
     fn global_options_go_after_the_subcommand_too() {
         let cli = parse(&["list", "--json", "--region", "eu"]).unwrap();
         assert!(cli.global.json);
-        assert_eq!(cli.global.region, RegionArg::Eu);
+        assert_eq!(cli.global.region, Region::Eu);
+        assert_eq!(parse(&["list"]).unwrap().global.region, Region::Us);
+        assert_eq!(
+            parse(&["list", "--region", "EU"]).unwrap().global.region,
+            Region::Eu
+        );
+        let err = parse(&["list", "--region", "mars"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(err.to_string().contains("\"us\" or \"eu\""), "{err}");
+    }
+
+    #[test]
+    fn the_key_and_host_flags_do_not_read_the_environment() {
+        // The crate reads NYLAS_API_KEY and NYLAS_API_URI (ClientBuilder::env_defaults), so
+        // the variables have one reader; clap only knows the flags.
+        let command = Cli::command();
+        for id in ["api_key", "api_uri"] {
+            let arg = command.get_arguments().find(|a| a.get_id() == id).unwrap();
+            assert_eq!(arg.get_env(), None, "{id}");
+        }
+        let help = Cli::command().render_long_help().to_string();
+        assert!(
+            help.contains("NYLAS_API_KEY") && help.contains("NYLAS_API_URI"),
+            "{help}"
+        );
     }
 }

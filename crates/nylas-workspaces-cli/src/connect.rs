@@ -1,14 +1,15 @@
 //! Turns the global options into a client of the `nylas-workspaces` crate.
 //!
-//! All validation of the values (URL shape, plain HTTP only on loopback, positive timeout) is
-//! the crate's; this module only maps flags onto builder calls, and adds to the crate's
-//! refusal of a plain-http URL the name of the flag that allows it.
+//! All validation of the values (URL shape, plain HTTP only on loopback, timeouts) and the
+//! reading of `NYLAS_API_KEY`/`NYLAS_API_URI` is the crate's; this module only maps flags
+//! onto builder calls, and adds to the crate's refusal of a plain-http URL the name of the
+//! flag that allows it.
 
 use std::time::Duration;
 
-use nylas_workspaces::{Client, DEFAULT_BULK_RATE, Error, RateLimit, Region};
+use nylas_workspaces::{Client, ClientBuilder, DEFAULT_BULK_RATE, Error, RateLimit};
 
-use crate::cli::{GlobalOptions, RateArg, RegionArg};
+use crate::cli::{GlobalOptions, RateArg};
 use crate::failure::Failure;
 
 /// The default of `--max-retry-wait`: the longest `Retry-After` the CLI waits out silently.
@@ -22,33 +23,32 @@ pub const LONGEST_SILENT_WAIT: Duration = Duration::from_secs(10);
 pub const INSECURE_HTTP_HINT: &str =
     "to send it over plain http anyway (only on a network you trust), pass --allow-insecure-http";
 
-/// Builds the client the global options describe.
+/// Builds the client the global options describe, with the environment filling what the
+/// flags leave unset.
 pub fn client(global: &GlobalOptions) -> Result<Client, Failure> {
-    let Some(key) = global.api_key.as_deref() else {
-        return Err(Failure::Usage(
-            "no API key: set NYLAS_API_KEY (or pass --api-key)".into(),
-        ));
-    };
+    build(global, configure(global)?.env_defaults())
+}
+
+/// The builder the flags alone describe. The numbers go to the crate as given; it judges them.
+fn configure(global: &GlobalOptions) -> Result<ClientBuilder, Failure> {
     let mut builder = Client::builder()
-        .api_key(key)
-        .max_retry_after(seconds("--max-retry-wait", global.max_retry_wait)?)
+        .max_retry_after_secs(global.max_retry_wait)
         .allow_insecure_http(global.allow_insecure_http)
-        .region(match global.region {
-            RegionArg::Us => Region::Us,
-            RegionArg::Eu => Region::Eu,
-        });
-    let uri = global.api_uri.as_deref().filter(|u| !u.trim().is_empty());
-    if let Some(uri) = uri {
+        .region(global.region);
+    if let Some(key) = global.api_key.as_deref() {
+        builder = builder.api_key(key);
+    }
+    if let Some(uri) = global.api_uri.as_deref().filter(|u| !u.trim().is_empty()) {
         // The crate ignores proxy variables for a loopback URL and never follows redirects.
         builder = builder.base_url(uri);
     }
     if let Some(timeout) = global.timeout {
-        builder = builder.timeout(seconds("--timeout", timeout)?);
+        builder = builder.timeout_secs(timeout);
     }
     if let Some(retries) = global.max_retries {
         builder = builder.max_retries(retries);
     }
-    builder = match (global.rate, global.adaptive) {
+    Ok(match (global.rate, global.adaptive) {
         (Some(RateArg::Off), true) => {
             return Err(Failure::Usage(
                 "--adaptive needs a pace to adapt; it cannot be combined with --rate off".into(),
@@ -59,27 +59,22 @@ pub fn client(global: &GlobalOptions) -> Result<Client, Failure> {
         (Some(RateArg::PerSecond(r)), true) => builder.rate_limit(RateLimit::adaptive(r)),
         (None, true) => builder.rate_limit(RateLimit::adaptive(DEFAULT_BULK_RATE)),
         (None, false) => builder,
-    };
+    })
+}
+
+/// Builds the client, naming the flag that allows plain http when that is what was refused.
+fn build(global: &GlobalOptions, builder: ClientBuilder) -> Result<Client, Failure> {
+    let plain_http = builder.configured_base_url().is_some_and(is_plain_http);
     builder.build().map_err(|error| match error {
         // The crate refuses plain http off this machine and says how a program allows it; a
         // person at the command line needs the flag's name instead.
-        Error::Config { message }
-            if !global.allow_insecure_http && uri.is_some_and(is_plain_http) =>
-        {
+        Error::Config { message } if !global.allow_insecure_http && plain_http => {
             Failure::Api(Error::Config {
                 message: format!("{message}; {INSECURE_HTTP_HINT}"),
             })
         }
         other => Failure::from(other),
     })
-}
-
-/// A flag's seconds as a duration, refusing what no duration can be (NaN, negative, or too
-/// large to represent) instead of panicking. clap has already bounded the values it parses;
-/// this guards options built in code.
-fn seconds(flag: &str, value: f64) -> Result<Duration, Failure> {
-    Duration::try_from_secs_f64(value)
-        .map_err(|_| Failure::Usage(format!("{flag} {value} is not a usable number of seconds")))
 }
 
 /// Whether a URL asks for plain `http://`.
@@ -89,12 +84,19 @@ fn is_plain_http(uri: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use nylas_workspaces::Region;
+
     use super::*;
+
+    /// The client of the flags alone, so the developer's environment cannot change a result.
+    fn client(global: &GlobalOptions) -> Result<Client, Failure> {
+        build(global, configure(global)?)
+    }
 
     fn options() -> GlobalOptions {
         GlobalOptions {
             api_key: Some("nyk_test".into()),
-            region: RegionArg::Us,
+            region: Region::Us,
             api_uri: None,
             json: false,
             timeout: None,
@@ -164,7 +166,7 @@ mod tests {
             "https://api.us.nylas.com"
         );
         let eu = GlobalOptions {
-            region: RegionArg::Eu,
+            region: Region::Eu,
             ..options()
         };
         assert_eq!(client(&eu).unwrap().base_url(), "https://api.eu.nylas.com");
@@ -184,12 +186,17 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_key_is_a_usage_error_naming_the_variable() {
+    fn a_missing_key_is_a_config_error_naming_the_variable() {
         let none = GlobalOptions {
             api_key: None,
             ..options()
         };
-        assert!(matches!(client(&none), Err(Failure::Usage(m)) if m.contains("NYLAS_API_KEY")));
+        let failure = client(&none).unwrap_err();
+        assert_eq!(failure.exit_code(), crate::failure::EXIT_USAGE);
+        assert!(
+            matches!(&failure, Failure::Api(Error::Config { message }) if message.contains("NYLAS_API_KEY")),
+            "{failure:?}"
+        );
     }
 
     #[test]
@@ -240,18 +247,26 @@ mod tests {
     }
 
     #[test]
-    fn unusable_seconds_are_refused_without_a_panic() {
+    fn unusable_seconds_are_refused_by_the_crate_without_a_panic() {
+        // clap refuses these before they get here; options built in code meet the crate.
         for bad in [1e300, f64::INFINITY, f64::NAN, -1.0] {
             let timeout = client(&GlobalOptions {
                 timeout: Some(bad),
                 ..options()
             });
-            assert!(matches!(&timeout, Err(Failure::Usage(m)) if m.contains("--timeout")));
+            assert!(
+                matches!(&timeout, Err(Failure::Api(Error::Config { message })) if message.starts_with("timeout ")),
+                "{bad}: {timeout:?}"
+            );
             let wait = client(&GlobalOptions {
                 max_retry_wait: bad,
                 ..options()
             });
-            assert!(matches!(&wait, Err(Failure::Usage(m)) if m.contains("--max-retry-wait")));
+            assert!(
+                matches!(&wait, Err(Failure::Api(Error::Config { message })) if message.starts_with("max_retry_after ")),
+                "{bad}: {wait:?}"
+            );
+            assert_eq!(wait.unwrap_err().exit_code(), crate::failure::EXIT_USAGE);
         }
     }
 }

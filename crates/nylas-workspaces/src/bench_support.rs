@@ -8,20 +8,21 @@
 //! public API: they may change or disappear with any release, and builds without
 //! `test-util` (every user's) do not contain them.
 
+use nylas_workspaces_api::routes;
+
 use crate::bulk::ManualAssign;
-use crate::decode;
+use crate::decode::{self, Reply};
 use crate::error::{Error, Result};
 use crate::model::Workspace;
 use crate::path::workspace_segment;
 use crate::requests::CreateWorkspace;
-use crate::transport::Reply;
+use crate::transport::route_path;
 
-/// The path `get_workspace(id)` requests, after checking and percent-encoding the id.
+/// The path `get_workspace(id)` requests, after checking and percent-encoding the id, filled
+/// into the generated route table's template as the client does.
 pub fn get_path(workspace_id: &str) -> Result<String> {
-    Ok(format!(
-        "/v3/workspaces/{}",
-        workspace_segment(workspace_id)?
-    ))
+    let segment = workspace_segment(workspace_id)?;
+    route_path("get_workspace", &routes::GET_WORKSPACE, &[&segment])
 }
 
 /// The body `create_workspace(request)` sends, after checking the documented rules.

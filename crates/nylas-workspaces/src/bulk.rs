@@ -22,7 +22,8 @@ use crate::error::{Error, Result, Rule, SharedError};
 use crate::journal::{ChunkRecord, Journal, JournalWriter, Record};
 
 /// The most ids the API accepts in one list of one request.
-pub const MAX_IDS_PER_REQUEST: usize = 500;
+pub const MAX_IDS_PER_REQUEST: usize =
+    nylas_workspaces_api::routes::MANUALLY_ASSIGN_WORKSPACE_ASSIGN_GRANTS_MAX_ITEMS;
 /// How many chunk requests run at once unless configured.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 

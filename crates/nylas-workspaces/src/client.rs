@@ -7,25 +7,21 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
+use nylas_workspaces_api::routes;
 use nylas_workspaces_api::types;
-use reqwest::Method;
-use reqwest::header::HeaderValue;
 
 use crate::bulk::{self, ManualAssign, ManualAssignOptions, ManualAssignOutcome};
 use crate::config::ClientBuilder;
 use crate::decode;
 use crate::error::{Error, Result, Rule};
 use crate::model::{AutoGroupJob, Workspace};
-use crate::pacing::{Clock, RateLimiter, RetryTokens};
+use crate::pacing::RateLimiter;
 use crate::path::workspace_segment;
 use crate::requests::{
     AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, KnownTarget, UpdateWorkspace,
 };
-use crate::retry::RetryPolicy;
-use crate::secret::Redactor;
-use crate::transport::{Call, Pacing};
+use crate::transport::{Call, Pacing, Transport};
 
 /// The most list pages followed before giving up; a server that keeps handing out new cursors
 /// (with few or no items, so `max_list_items` does not stop it) beyond this is misbehaving.
@@ -41,44 +37,29 @@ const MAX_CURSOR_BYTES: usize = 2048;
 /// and pass it around. `Debug` output never contains the API key.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<ClientInner>,
+    shared: Arc<Shared>,
 }
 
-pub(crate) struct ClientInner {
-    pub http: reqwest::Client,
-    pub base_url: String,
-    /// Scrubs the key out of server-supplied text before it goes into an error.
-    pub redactor: Redactor,
-    pub authorization: HeaderValue,
-    pub user_agent: HeaderValue,
-    pub timeout: Duration,
-    pub retry: RetryPolicy,
+/// What a client and its clones share: the transport, and what the client has learnt.
+struct Shared {
+    transport: Transport,
     /// What this client has seen of each workspace that can never change: whether it is the
     /// default, and whether it lacks a domain. Remembering it lets update and delete refuse
     /// what the API would refuse, without an extra lookup.
-    pub known: Mutex<HashMap<String, KnownTarget>>,
-    /// Time for pacing and for the waits between retries.
-    pub clock: Arc<dyn Clock>,
-    /// Paces every call, when configured.
-    pub limiter: Option<RateLimiter>,
-    /// Paces bulk manual assignment when `limiter` is not set (unless turned off).
-    pub bulk_limiter: Option<RateLimiter>,
-    /// What retries are paid from, when budgeted.
-    pub retry_budget: Option<RetryTokens>,
-    /// The largest answer body read ([`ClientBuilder::max_body_bytes`]).
-    pub max_body_bytes: usize,
+    known: Mutex<HashMap<String, KnownTarget>>,
     /// The most items one listing collects ([`ClientBuilder::max_list_items`]).
-    pub max_list_items: usize,
+    max_list_items: usize,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let transport = self.transport();
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &transport.base_url())
             .field("api_key", &"<redacted>")
-            .field("timeout", &self.inner.timeout)
-            .field("max_retries", &self.inner.retry.max_retries)
-            .field("rate_limiter", &self.inner.limiter)
+            .field("timeout", &transport.timeout())
+            .field("max_retries", &transport.retry().policy().max_retries)
+            .field("rate_limiter", &self.rate_limiter())
             .finish_non_exhaustive()
     }
 }
@@ -87,6 +68,17 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// A client sending through `transport`; built by [`ClientBuilder::build`].
+    pub(crate) fn new(transport: Transport, max_list_items: usize) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                transport,
+                known: Mutex::default(),
+                max_list_items,
+            }),
+        }
     }
 
     /// A client configured like Nylas's official SDKs: the key from `NYLAS_API_KEY`, and the
@@ -98,26 +90,23 @@ impl Client {
     /// The limiter pacing every call of this client, if one is configured
     /// ([`ClientBuilder::rate_limit`]). Clones of the client return the same limiter.
     pub fn rate_limiter(&self) -> Option<&RateLimiter> {
-        self.inner.limiter.as_ref()
+        self.transport().limiter(Pacing::Client)
     }
 
     /// The limiter bulk manual assignment uses: the client-wide one if set, else the bulk
     /// default ([`ClientBuilder::bulk_rate_limit`]), else none.
     pub fn bulk_rate_limiter(&self) -> Option<&RateLimiter> {
-        self.inner
-            .limiter
-            .as_ref()
-            .or(self.inner.bulk_limiter.as_ref())
+        self.transport().limiter(Pacing::Bulk)
     }
 
     /// Tokens left in the retry budget, or `None` when retries are not budgeted.
     pub fn retry_budget_available(&self) -> Option<u32> {
-        self.inner.retry_budget.as_ref().map(RetryTokens::available)
+        self.transport().retry().budget_available()
     }
 
     /// The URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.transport().base_url()
     }
 
     /// Every workspace of the application. Follows `next_cursor` should Nylas ever paginate,
@@ -150,20 +139,20 @@ impl Client {
         // Hashes, not the cursors: a server may hand out long ones, and they add up.
         let mut seen_cursors = HashSet::new();
         for _ in 0..MAX_LIST_PAGES {
-            let mut call = self.call("list_workspaces", Method::GET, "/v3/workspaces".into());
+            let mut call = Call::new("list_workspaces", &routes::GET_ALL_WORKSPACES, &[])?;
             if let Some(cursor) = cursor.take() {
                 call.query.push(("page_token", cursor));
             }
-            let reply = self.inner.execute(&call).await?;
+            let reply = self.transport().execute(&call).await?;
             let (workspaces, next_cursor) = decode::workspace_page(&reply)?;
-            if workspaces.len() > self.inner.max_list_items - all.len() {
+            if workspaces.len() > self.shared.max_list_items - all.len() {
                 return Err(Error::LimitExceeded {
                     operation: "list_workspaces",
                     setting: "max_list_items",
-                    limit: self.inner.max_list_items as u64,
+                    limit: self.shared.max_list_items as u64,
                     request_id: reply.request_id(),
                 }
-                .redacted(&self.inner.redactor));
+                .redacted(self.transport().redactor()));
             }
             for workspace in workspaces {
                 all.push(self.remember(workspace));
@@ -225,11 +214,7 @@ impl Client {
     /// ```
     pub async fn get_workspace(&self, workspace_id: &str) -> Result<Workspace> {
         let segment = workspace_segment(workspace_id)?;
-        let call = self.call(
-            "get_workspace",
-            Method::GET,
-            format!("/v3/workspaces/{segment}"),
-        );
+        let call = Call::new("get_workspace", &routes::GET_WORKSPACE, &[&segment])?;
         self.single_workspace(&call).await
     }
 
@@ -289,7 +274,7 @@ impl Client {
     /// ```
     pub async fn create_workspace(&self, request: CreateWorkspace) -> Result<Workspace> {
         let body = request.to_wire()?;
-        let mut call = self.call("create_workspace", Method::POST, "/v3/workspaces".into());
+        let mut call = Call::new("create_workspace", &routes::CREATE_WORKSPACE, &[])?;
         call.body = Some(to_json(&body)?);
         call.idempotency_key = Some(new_idempotency_key());
         self.single_workspace(&call).await
@@ -329,11 +314,7 @@ impl Client {
     ) -> Result<Workspace> {
         let segment = workspace_segment(workspace_id)?;
         let body = update.to_wire(self.known_target(workspace_id))?;
-        let mut call = self.call(
-            "update_workspace",
-            Method::PATCH,
-            format!("/v3/workspaces/{segment}"),
-        );
+        let mut call = Call::new("update_workspace", &routes::UPDATE_WORKSPACE, &[&segment])?;
         call.body = Some(to_json(&body)?);
         self.single_workspace(&call).await
     }
@@ -418,13 +399,9 @@ impl Client {
                 ),
             ));
         }
-        let call = self.call(
-            "delete_workspace",
-            Method::DELETE,
-            format!("/v3/workspaces/{segment}"),
-        );
-        let reply = self.inner.execute(&call).await?;
-        self.inner
+        let call = Call::new("delete_workspace", &routes::DELETE_WORKSPACE, &[&segment])?;
+        let reply = self.transport().execute(&call).await?;
+        self.shared
             .known
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -457,14 +434,10 @@ impl Client {
     /// ```
     pub async fn auto_group(&self, request: AutoGroup) -> Result<AutoGroupJob> {
         let body = request.to_wire()?;
-        let mut call = self.call(
-            "auto_group",
-            Method::POST,
-            "/v3/workspaces/auto-group".into(),
-        );
+        let mut call = Call::new("auto_group", &routes::AUTOGROUP_WORKSPACE, &[])?;
         call.body = Some(to_json(&body)?);
         call.idempotency_key = Some(new_idempotency_key());
-        let reply = self.inner.execute(&call).await?;
+        let reply = self.transport().execute(&call).await?;
         decode::auto_group_job(&reply)
     }
 
@@ -581,33 +554,25 @@ impl Client {
         body: &types::ManualAssignRequest,
         paced: bool,
     ) -> Result<types::ManualAssignResponse> {
-        let mut call = self.call(
+        let mut call = Call::new(
             "manual_assign",
-            Method::POST,
-            format!("/v3/workspaces/{segment}/manual-assign"),
-        );
+            &routes::MANUALLY_ASSIGN_WORKSPACE,
+            &[segment],
+        )?;
         call.body = Some(to_json(body)?);
         if paced {
             call.pacing = Pacing::Bulk;
         }
-        let reply = self.inner.execute(&call).await?;
+        let reply = self.transport().execute(&call).await?;
         decode::manual_assign(&reply)
     }
 
-    fn call(&self, operation: &'static str, method: Method, path: String) -> Call {
-        Call {
-            operation,
-            method,
-            path,
-            query: Vec::new(),
-            body: None,
-            idempotency_key: None,
-            pacing: Pacing::Client,
-        }
+    fn transport(&self) -> &Transport {
+        &self.shared.transport
     }
 
     async fn single_workspace(&self, call: &Call) -> Result<Workspace> {
-        let reply = self.inner.execute(call).await?;
+        let reply = self.transport().execute(call).await?;
         decode::single_workspace(&reply).map(|w| self.remember(w))
     }
 
@@ -617,7 +582,7 @@ impl Client {
             is_default: workspace.default,
             lacks_domain: workspace.domain.is_none(),
         };
-        self.inner
+        self.shared
             .known
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -626,7 +591,7 @@ impl Client {
     }
 
     fn known_target(&self, workspace_id: &str) -> KnownTarget {
-        self.inner
+        self.shared
             .known
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

@@ -5,20 +5,21 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
 use reqwest::header::{HeaderValue, InvalidHeaderValue};
 
-use crate::client::{Client, ClientInner};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::pacing::{
     Clock, DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget, RetryTokens, SystemClock,
 };
-use crate::retry::RetryPolicy;
+use crate::retry::{DEFAULT_MAX_RETRIES, RetryPolicy, RetryStrategy};
 use crate::secret::{ApiKey, Redactor};
-use crate::transport::MAX_BODY_BYTES;
+use crate::transport::{MAX_BODY_BYTES, Transport, TransportParts};
 
 /// The user agent sent unless [`ClientBuilder::user_agent`] replaces it.
 pub const DEFAULT_USER_AGENT: &str = concat!("nylas-workspaces-rust/", env!("CARGO_PKG_VERSION"));
@@ -26,8 +27,12 @@ pub const DEFAULT_USER_AGENT: &str = concat!("nylas-workspaces-rust/", env!("CAR
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
 /// Time allowed to establish a connection unless configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Retries after the first attempt unless configured.
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The longest [`ClientBuilder::timeout`] accepted: one day. A longer allowance per attempt
+/// is no timeout at all, and a number that large is more likely a unit mistake.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
+/// The longest [`ClientBuilder::max_retry_after`] accepted: one hour. Sitting out a longer
+/// `Retry-After` silently would look like a hang.
+pub const MAX_RETRY_AFTER_LIMIT: Duration = Duration::from_secs(3_600);
 /// The most workspaces one listing collects across its pages unless configured
 /// ([`ClientBuilder::max_list_items`]). Far above any real application, far below what
 /// would exhaust a machine's memory (a workspace takes well under a kilobyte).
@@ -51,6 +56,110 @@ impl Region {
             Self::Eu => "https://api.eu.nylas.com",
         }
     }
+
+    /// The region's short name, as [`FromStr`] reads it: `us` or `eu`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Us => "us",
+            Self::Eu => "eu",
+        }
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Reads `us` or `eu`, in any case; anything else is [`Error::Config`] naming both.
+///
+/// ```
+/// use nylas_workspaces::Region;
+///
+/// assert_eq!("EU".parse::<Region>()?, Region::Eu);
+/// assert!("mars".parse::<Region>().is_err());
+/// # Ok::<(), nylas_workspaces::Error>(())
+/// ```
+impl FromStr for Region {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        [Self::Us, Self::Eu]
+            .into_iter()
+            .find(|region| text.eq_ignore_ascii_case(region.as_str()))
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "unknown region {:?}: expected \"us\" or \"eu\"",
+                    shortened(text)
+                ))
+            })
+    }
+}
+
+/// At most the first 64 characters of a caller's text, for messages.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(64) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// A number of seconds as the caller gave it: a duration, or a raw number judged in
+/// [`ClientBuilder::build`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Seconds {
+    Exact(Duration),
+    Raw(f64),
+}
+
+/// What a seconds setting accepts.
+struct SecondsRule {
+    setting: &'static str,
+    allow_zero: bool,
+    max: Duration,
+}
+
+const TIMEOUT_RULE: SecondsRule = SecondsRule {
+    setting: "timeout",
+    allow_zero: false,
+    max: MAX_TIMEOUT,
+};
+
+const MAX_RETRY_AFTER_RULE: SecondsRule = SecondsRule {
+    setting: "max_retry_after",
+    allow_zero: true,
+    max: MAX_RETRY_AFTER_LIMIT,
+};
+
+impl SecondsRule {
+    /// The duration, or [`Error::Config`] naming the setting and what it accepts.
+    fn judge(&self, value: Seconds) -> Result<Duration> {
+        let duration = match value {
+            Seconds::Exact(duration) => Some(duration),
+            // NaN, infinities, negative numbers and overflow all fail the checked conversion.
+            Seconds::Raw(secs) => Duration::try_from_secs_f64(secs).ok(),
+        };
+        match duration {
+            Some(d) if d <= self.max && (self.allow_zero || !d.is_zero()) => Ok(d),
+            _ => {
+                let given = match value {
+                    Seconds::Exact(d) => format!("{}", d.as_secs_f64()),
+                    Seconds::Raw(secs) => format!("{secs}"),
+                };
+                let range = if self.allow_zero {
+                    "a number of seconds from 0"
+                } else {
+                    "a positive number of seconds"
+                };
+                Err(Error::config(format!(
+                    "{} must be {range} up to {} (not {given})",
+                    self.setting,
+                    self.max.as_secs()
+                )))
+            }
+        }
+    }
 }
 
 /// Builds a [`Client`]. Start with [`Client::builder`].
@@ -59,11 +168,11 @@ pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     region: Region,
     base_url: Option<String>,
-    timeout: Option<Duration>,
+    timeout: Option<Seconds>,
     connect_timeout: Option<Duration>,
     max_retries: Option<u32>,
     backoff: Option<(Duration, Duration)>,
-    max_retry_after: Option<Duration>,
+    max_retry_after: Option<Seconds>,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
@@ -150,10 +259,26 @@ impl ClientBuilder {
     /// (else a backoff of at most the [`retry_backoff`](Self::retry_backoff) cap), plus any
     /// wait for a [`rate_limit`](Self::rate_limit). With every default: 3 × 90 s of attempts
     /// and up to 2 × 60 s of waiting, 6.5 minutes. Set a shorter timeout, fewer retries or a
-    /// lower `max_retry_after` to bound it tighter.
+    /// lower `max_retry_after` to bound it tighter. Must be more than zero and at most
+    /// [`MAX_TIMEOUT`] (checked by [`build`](Self::build)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = Some(Seconds::Exact(timeout));
         self
+    }
+
+    /// [`timeout`](Self::timeout) as a number of seconds (decimals allowed), for callers
+    /// that have a number: a command line, a binding. [`build`](Self::build) refuses NaN,
+    /// infinities, zero, negative numbers and anything above [`MAX_TIMEOUT`] with
+    /// [`Error::Config`] naming `timeout`.
+    pub fn timeout_secs(mut self, seconds: f64) -> Self {
+        self.timeout = Some(Seconds::Raw(seconds));
+        self
+    }
+
+    /// Judges `seconds` as [`build`](Self::build) judges [`timeout_secs`](Self::timeout_secs),
+    /// so a front end can refuse a bad value where it was typed.
+    pub fn check_timeout_secs(seconds: f64) -> Result<Duration> {
+        TIMEOUT_RULE.judge(Seconds::Raw(seconds))
     }
 
     /// Time allowed to connect (default 10 s). Not applied to a client given with
@@ -182,10 +307,25 @@ impl ClientBuilder {
     /// The longest `Retry-After` the client waits out by itself before a retry (default
     /// 60 s); the wait is per retry, so a call may wait up to `max_retries × max_retry_after`
     /// in total on top of its attempts. A longer requested wait is not waited: it ends the
-    /// call with the error, with [`Error::retry_after`] set.
+    /// call with the error, with [`Error::retry_after`] set. At most
+    /// [`MAX_RETRY_AFTER_LIMIT`] (checked by [`build`](Self::build)); zero never waits.
     pub fn max_retry_after(mut self, cap: Duration) -> Self {
-        self.max_retry_after = Some(cap);
+        self.max_retry_after = Some(Seconds::Exact(cap));
         self
+    }
+
+    /// [`max_retry_after`](Self::max_retry_after) as a number of seconds (decimals allowed).
+    /// [`build`](Self::build) refuses NaN, infinities, negative numbers and anything above
+    /// [`MAX_RETRY_AFTER_LIMIT`] with [`Error::Config`] naming `max_retry_after`.
+    pub fn max_retry_after_secs(mut self, seconds: f64) -> Self {
+        self.max_retry_after = Some(Seconds::Raw(seconds));
+        self
+    }
+
+    /// Judges `seconds` as [`build`](Self::build) judges
+    /// [`max_retry_after_secs`](Self::max_retry_after_secs).
+    pub fn check_max_retry_after_secs(seconds: f64) -> Result<Duration> {
+        MAX_RETRY_AFTER_RULE.judge(Seconds::Raw(seconds))
     }
 
     /// Replaces the `User-Agent` header (default [`DEFAULT_USER_AGENT`]).
@@ -280,6 +420,12 @@ impl ClientBuilder {
         self
     }
 
+    /// The base URL set so far (by [`base_url`](Self::base_url) or
+    /// [`env_defaults`](Self::env_defaults)), as given; `None` means the region's host.
+    pub fn configured_base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
+    }
+
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
         let api_key = self.api_key.ok_or_else(|| {
@@ -296,10 +442,12 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
             Error::config("the user agent contains characters not allowed in a header")
         })?;
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        if timeout.is_zero() {
-            return Err(Error::config("the timeout must be greater than zero"));
-        }
+        let timeout =
+            TIMEOUT_RULE.judge(self.timeout.unwrap_or(Seconds::Exact(DEFAULT_TIMEOUT)))?;
+        let max_retry_after = self
+            .max_retry_after
+            .map(|cap| MAX_RETRY_AFTER_RULE.judge(cap))
+            .transpose()?;
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let max_body_bytes = self.max_body_bytes.unwrap_or(MAX_BODY_BYTES);
         let max_list_items = self.max_list_items.unwrap_or(DEFAULT_MAX_LIST_ITEMS);
@@ -335,7 +483,7 @@ impl ClientBuilder {
             retry.backoff_base = base;
             retry.backoff_cap = cap;
         }
-        if let Some(cap) = self.max_retry_after {
+        if let Some(cap) = max_retry_after {
             retry.max_retry_after = cap;
         }
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock::new()));
@@ -358,24 +506,20 @@ impl ClientBuilder {
             }
             None => None,
         };
-        Ok(Client {
-            inner: Arc::new(ClientInner {
-                http,
-                base_url,
-                redactor: Redactor::new(&api_key),
-                authorization,
-                user_agent,
-                timeout,
-                retry,
-                known: Default::default(),
-                clock,
-                limiter,
-                bulk_limiter,
-                retry_budget,
-                max_body_bytes,
-                max_list_items,
-            }),
-        })
+        let transport = Transport::new(TransportParts {
+            http,
+            base_url,
+            authorization,
+            user_agent,
+            redactor: Redactor::new(&api_key),
+            timeout,
+            max_body_bytes,
+            limiter,
+            bulk_limiter,
+            retry: RetryStrategy::new(retry, retry_budget),
+            clock,
+        });
+        Ok(Client::new(transport, max_list_items))
     }
 }
 

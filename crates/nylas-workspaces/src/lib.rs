@@ -128,8 +128,8 @@ pub use bulk::{
 };
 pub use client::Client;
 pub use config::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_LIST_ITEMS, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Region,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, MAX_RETRY_AFTER_LIMIT, MAX_TIMEOUT, Region,
 };
 pub use error::{
     ApiError, ApiErrorKind, Error, MAX_URL_BYTES, Result, Rule, SNIPPET_LIMIT, SharedError,
@@ -141,16 +141,13 @@ pub use journal::{
 pub use model::{AutoGroupJob, Workspace};
 pub use pacing::{DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget};
 pub use requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, Patch, UpdateWorkspace};
+pub use retry::DEFAULT_MAX_RETRIES;
 pub use secret::ApiKey;
 pub use transport::MAX_BODY_BYTES;
 
 #[cfg(feature = "test-util")]
 #[doc(hidden)]
 pub use decode::decode_for_tests;
-// Without `test-util` nothing calls the hook; this keeps it type-checked and silences the
-// dead-code lint until decode.rs gates it itself.
-#[cfg(not(feature = "test-util"))]
-const _: fn(u16, &[u8]) -> Vec<Error> = decode::decode_for_tests;
 
 /// The wire types this crate sends and decodes, re-exported for tests and advanced use.
 pub use nylas_workspaces_api::types as wire;

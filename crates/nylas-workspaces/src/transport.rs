@@ -1,32 +1,35 @@
-//! Sending one logical call: attempts, retries, bounded body reading and error decoding.
+//! Sending one logical call: the [`Transport`] owns the HTTP client, the base URL, the
+//! `Authorization` and `User-Agent` headers, the key's redactor, the per-attempt timeout, the
+//! body cap, the limiters, the retry strategy and the clock, and runs attempts until one
+//! succeeds or the strategy says stop. It only moves bytes: what an answer means (a value, or
+//! which error) is [`decode`](crate::decode)'s job.
 //!
 //! This crate talks HTTP itself (reqwest) and uses the generated `nylas_workspaces_api::types`
 //! for every body, rather than calling the generated `nylas_workspaces_api::Client`. The
 //! generated client turns a non-JSON error page into `InvalidResponsePayload`, which drops the
 //! HTTP status and headers, so a 502 HTML page from a proxy could neither be classified as
 //! retryable nor carry its `x-request-id` or `Retry-After`. Owning the few lines of transport
-//! keeps all of that, and lets every attempt be its own tracing span.
+//! keeps all of that, and lets every attempt be its own tracing span. Methods and paths still
+//! come from the generated route table (`nylas_workspaces_api::routes`), so they have one
+//! source, the OpenAPI document.
 //!
 //! What a hostile or broken server can do is bounded here: redirects are answered as errors,
-//! never followed; bodies are read up to `max_body_bytes` and no further; the client's key is
-//! scrubbed from whatever server text goes into an error. A request that cannot be sent as
-//! asked (a URL beyond [`MAX_URL_BYTES`]) is refused before the first attempt.
+//! never followed; bodies are read up to `max_body_bytes` and no further. A request that
+//! cannot be sent as asked (a URL beyond [`MAX_URL_BYTES`]) is refused before the first
+//! attempt.
 
-use std::time::{Instant, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use reqwest::header::LOCATION;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
-use reqwest::{Method, StatusCode, Url};
-use serde::de::DeserializeOwned;
-use tracing::Instrument;
+use nylas_workspaces_api::routes::Route;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::{Method, Url};
+use tracing::{Instrument, Span};
 
-use crate::client::ClientInner;
-use crate::error::{
-    ApiError, ApiErrorKind, Error, MAX_URL_BYTES, Result, SNIPPET_LIMIT, UndecodableResponse,
-    cause_chain, is_retryable_status,
-};
-use crate::pacing::RateLimiter;
-use crate::retry::{parse_retry_after, random_unit};
+use crate::decode::{self, Reply};
+use crate::error::{Error, MAX_URL_BYTES, Result, cause_chain};
+use crate::pacing::{Clock, Permit, RateLimiter};
+use crate::retry::{Decision, RetryStrategy};
 use crate::secret::Redactor;
 
 /// The largest body read into memory unless [`ClientBuilder::max_body_bytes`] says otherwise.
@@ -42,6 +45,7 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// One logical API call, possibly sent several times.
 #[derive(Debug)]
 pub(crate) struct Call {
+    /// The name used in errors and tracing, e.g. `get_workspace`.
     pub operation: &'static str,
     pub method: Method,
     /// The path after the base URL, already percent-encoded, e.g. `/v3/workspaces/ws-1`.
@@ -54,6 +58,43 @@ pub(crate) struct Call {
     pub pacing: Pacing,
 }
 
+impl Call {
+    /// A call of `route` with its path parameters filled by `segments` (percent-encoded),
+    /// paced by the client-wide limiter, with no query, body or idempotency key yet.
+    pub fn new(operation: &'static str, route: &Route, segments: &[&str]) -> Result<Self> {
+        let method =
+            Method::from_bytes(route.method.as_bytes()).map_err(|_| Error::InvalidRequest {
+                operation,
+                reason: format!("{:?} is not an HTTP method", route.method),
+            })?;
+        Ok(Self {
+            operation,
+            method,
+            path: route_path(operation, route, segments)?,
+            query: Vec::new(),
+            body: None,
+            idempotency_key: None,
+            pacing: Pacing::Client,
+        })
+    }
+}
+
+/// The path of `route` with its parameters filled by the percent-encoded `segments`. The
+/// segments come from [`workspace_segment`](crate::path::workspace_segment), which already
+/// refuses what the table would, so a refusal here means the request cannot be built.
+pub(crate) fn route_path(
+    operation: &'static str,
+    route: &Route,
+    segments: &[&str],
+) -> Result<String> {
+    route
+        .path_with(segments)
+        .map_err(|e| Error::InvalidRequest {
+            operation,
+            reason: format!("the request path could not be built: {e}"),
+        })
+}
+
 /// Which limiter a call goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Pacing {
@@ -63,143 +104,98 @@ pub(crate) enum Pacing {
     Bulk,
 }
 
-/// A successful (2xx) answer, body fully read.
-#[derive(Debug)]
-pub(crate) struct Reply {
-    pub operation: &'static str,
-    pub status: u16,
-    pub header_request_id: Option<String>,
-    pub body: Vec<u8>,
-    /// Scrubs the key from the text of any error made about this reply.
+/// What a [`Transport`] is made of, filled by `ClientBuilder::build` once every setting has
+/// been validated.
+pub(crate) struct TransportParts {
+    pub http: reqwest::Client,
+    /// Without a trailing slash, so paths can be appended.
+    pub base_url: String,
+    /// `Bearer <key>`, marked sensitive.
+    pub authorization: HeaderValue,
+    pub user_agent: HeaderValue,
+    /// Scrubs the key out of server-supplied text before it goes into an error.
     pub redactor: Redactor,
+    /// Per attempt.
+    pub timeout: Duration,
+    /// The largest answer body read.
+    pub max_body_bytes: usize,
+    /// Paces every call, when configured.
+    pub limiter: Option<RateLimiter>,
+    /// Paces bulk manual assignment when `limiter` is not set (unless turned off).
+    pub bulk_limiter: Option<RateLimiter>,
+    pub retry: RetryStrategy,
+    /// Time for pacing and for the waits between retries.
+    pub clock: Arc<dyn Clock>,
 }
 
-impl Reply {
-    /// The request id of the answer: the header's, else the body's top-level one.
-    pub fn request_id(&self) -> Option<String> {
-        self.header_request_id
-            .clone()
-            .or_else(|| body_request_id(&self.body))
-    }
-
-    /// Decodes the body as `T`, or explains why it cannot be.
-    pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| self.undecodable(format!("not the expected JSON ({e})"), Some(e)))
-    }
-
-    /// An [`Error::Undecodable`] about this reply.
-    pub fn undecodable(&self, reason: String, source: Option<serde_json::Error>) -> Error {
-        Error::Undecodable(Box::new(UndecodableResponse {
-            operation: self.operation,
-            status: self.status,
-            request_id: self.header_request_id.clone(),
-            reason,
-            snippet: snippet(&self.body, &self.redactor),
-            source,
-        }))
-        .redacted(&self.redactor)
-    }
+/// Sends calls: one per client, shared by its clones.
+pub(crate) struct Transport {
+    parts: TransportParts,
 }
 
-/// The outcome of one attempt.
-enum Attempt {
-    Success(Reply),
-    Failure(Error),
-}
+impl Transport {
+    /// The transport of a client whose settings have been checked.
+    pub fn new(parts: TransportParts) -> Self {
+        Self { parts }
+    }
 
-impl ClientInner {
-    /// Sends `call`, retrying what is safe to retry, and returns the 2xx reply.
-    pub(crate) async fn execute(&self, call: &Call) -> Result<Reply> {
-        let url = self.url_for(call)?;
-        let limiter = self.limiter_for(call.pacing);
-        let mut attempt: u32 = 0;
-        // What the last retry took from the budget, refunded if the call then succeeds.
-        let mut last_retry_cost: Option<u32> = None;
-        loop {
-            let permit = match limiter {
-                Some(limiter) => Some(limiter.acquire().await),
-                None => None,
-            };
-            let span = tracing::info_span!(
-                "nylas_workspaces.attempt",
-                operation = call.operation,
-                method = %call.method,
-                attempt = attempt + 1,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-                duration_ms = tracing::field::Empty,
-            );
-            let started = Instant::now();
-            let result = self
-                .attempt(call, &url, attempt + 1)
-                .instrument(span.clone())
-                .await;
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
-            if let (Some(limiter), Some(permit)) = (limiter, permit) {
-                let answered = match &result {
-                    Attempt::Success(_) => Some(None),
-                    Attempt::Failure(error) => error.status().map(|_| Some(error)),
-                };
-                if let Some(error) = answered {
-                    let throttled = error.is_some_and(Error::is_rate_limited);
-                    let retry_after = error.and_then(Error::retry_after);
-                    limiter.on_answer(permit, throttled, retry_after, self.retry.max_retry_after);
-                }
-            }
-            let error = match result {
-                Attempt::Success(reply) => {
-                    if let Some(budget) = &self.retry_budget {
-                        budget.on_success(last_retry_cost);
-                    }
-                    span.record("status", reply.status);
-                    if let Some(id) = reply.request_id() {
-                        span.record("request_id", id.as_str());
-                    }
-                    return Ok(reply);
-                }
-                Attempt::Failure(error) => error.redacted(&self.redactor),
-            };
-            if let Some(status) = error.status() {
-                span.record("status", status);
-            }
-            if let Some(id) = error.request_id() {
-                span.record("request_id", id);
-            }
-            if !retryable_attempt(&error) {
-                return Err(error);
-            }
-            let Some(wait) =
-                self.retry
-                    .delay_before_retry(attempt, error.retry_after(), random_unit())
-            else {
-                return Err(error);
-            };
-            if let Some(budget) = &self.retry_budget {
-                let after_timeout = matches!(error, Error::Timeout { .. });
-                match budget.try_withdraw(after_timeout) {
-                    Some(cost) => last_retry_cost = Some(cost),
-                    None => {
-                        span.in_scope(|| {
-                            tracing::debug!(error = %error, "retry budget exhausted; not retrying");
-                        });
-                        return Err(error);
-                    }
-                }
-            }
-            span.in_scope(|| {
-                tracing::debug!(wait_ms = wait.as_millis() as u64, error = %error, "retrying");
-            });
-            self.clock.sleep(wait).await;
-            attempt += 1;
+    /// The URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.parts.base_url
+    }
+
+    /// Scrubs the client's key out of server-supplied text.
+    pub fn redactor(&self) -> &Redactor {
+        &self.parts.redactor
+    }
+
+    /// The time allowed per attempt.
+    pub fn timeout(&self) -> Duration {
+        self.parts.timeout
+    }
+
+    /// The retry policy and budget.
+    pub fn retry(&self) -> &RetryStrategy {
+        &self.parts.retry
+    }
+
+    /// The limiter that paces a call: the client-wide one if set; for bulk calls, else the
+    /// bulk default; else none.
+    pub fn limiter(&self, pacing: Pacing) -> Option<&RateLimiter> {
+        let client_wide = self.parts.limiter.as_ref();
+        match pacing {
+            Pacing::Client => client_wide,
+            Pacing::Bulk => client_wide.or(self.parts.bulk_limiter.as_ref()),
         }
     }
 
-    /// The limiter that paces a call, if any.
-    fn limiter_for(&self, pacing: Pacing) -> Option<&RateLimiter> {
-        match pacing {
-            Pacing::Client => self.limiter.as_ref(),
-            Pacing::Bulk => self.limiter.as_ref().or(self.bulk_limiter.as_ref()),
+    /// Sends `call` until an attempt succeeds or the retry strategy says stop: acquire a
+    /// permit, attempt, report the answer to the limiter, decide.
+    pub async fn execute(&self, call: &Call) -> Result<Reply> {
+        let url = self.url_for(call)?;
+        let limiter = self.limiter(call.pacing);
+        let max_pause = self.parts.retry.policy().max_retry_after;
+        let mut retries = self.parts.retry.for_call();
+        loop {
+            let permit = acquire(limiter).await;
+            let (result, span) = self.traced_attempt(call, &url, retries.attempt()).await;
+            report(limiter, permit, &result, max_pause);
+            let error = match result {
+                Ok(reply) => {
+                    retries.on_success();
+                    return Ok(reply);
+                }
+                Err(error) => error,
+            };
+            match span.in_scope(|| retries.decide(&error)) {
+                Decision::Retry(wait) => {
+                    span.in_scope(|| {
+                        tracing::debug!(wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+                    });
+                    self.parts.clock.sleep(wait).await;
+                }
+                Decision::Stop => return Err(error),
+            }
         }
     }
 
@@ -209,7 +205,7 @@ impl ClientInner {
             operation: call.operation,
             reason,
         };
-        let mut url = Url::parse(&format!("{}{}", self.base_url, call.path))
+        let mut url = Url::parse(&format!("{}{}", self.parts.base_url, call.path))
             .map_err(|e| invalid(format!("the request URL is not valid: {e}")))?;
         if !call.query.is_empty() {
             url.query_pairs_mut()
@@ -225,14 +221,47 @@ impl ClientInner {
         Ok(url)
     }
 
-    async fn attempt(&self, call: &Call, url: &Url, attempts: u32) -> Attempt {
-        let mut request = self
+    /// One attempt in its own `nylas_workspaces.attempt` span, which records the outcome.
+    async fn traced_attempt(&self, call: &Call, url: &Url, number: u32) -> (Result<Reply>, Span) {
+        let span = tracing::info_span!(
+            "nylas_workspaces.attempt",
+            operation = call.operation,
+            method = %call.method,
+            attempt = number,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .attempt(call, url, number)
+            .instrument(span.clone())
+            .await
+            .map_err(|error| error.redacted(&self.parts.redactor));
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        let (status, request_id) = match &result {
+            Ok(reply) => (Some(reply.status), reply.request_id()),
+            Err(error) => (error.status(), error.request_id().map(str::to_owned)),
+        };
+        if let Some(status) = status {
+            span.record("status", status);
+        }
+        if let Some(id) = request_id {
+            span.record("request_id", id.as_str());
+        }
+        (result, span)
+    }
+
+    /// Sends the request once and reads the answer, up to the body cap.
+    async fn attempt(&self, call: &Call, url: &Url, attempts: u32) -> Result<Reply> {
+        let parts = &self.parts;
+        let mut request = parts
             .http
             .request(call.method.clone(), url.clone())
-            .timeout(self.timeout)
-            .header(AUTHORIZATION, self.authorization.clone())
+            .timeout(parts.timeout)
+            .header(AUTHORIZATION, parts.authorization.clone())
             .header(ACCEPT, "application/json")
-            .header(USER_AGENT, self.user_agent.clone());
+            .header(USER_AGENT, parts.user_agent.clone());
         if let Some(key) = &call.idempotency_key {
             request = request.header(IDEMPOTENCY_KEY, key.as_str());
         }
@@ -241,220 +270,105 @@ impl ClientInner {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let transport_error = |source: reqwest::Error| {
-            if source.is_builder() {
-                Error::InvalidRequest {
-                    operation: call.operation,
-                    reason: format!("the request could not be built: {}", cause_chain(&source)),
-                }
-            } else if source.is_timeout() {
-                Error::Timeout {
-                    operation: call.operation,
-                    attempts,
-                    source,
-                }
-            } else {
-                Error::Connection {
-                    operation: call.operation,
-                    attempts,
-                    source,
-                }
-            }
-        };
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(e) => return Attempt::Failure(transport_error(e)),
-        };
+        let failed = |source| transport_error(call.operation, attempts, source);
+        let response = request.send().await.map_err(failed)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let header_request_id = header_str(&headers, "x-request-id");
         if response.url() != url {
             // Only a caller-supplied client follows redirects; ours never does.
-            let error = followed_redirect(status, response.url(), header_request_id);
-            return Attempt::Failure(error.redacted(&self.redactor));
+            return Err(decode::followed_redirect(
+                status,
+                response.url(),
+                &headers,
+                &parts.redactor,
+            ));
         }
-        let limit = self.max_body_bytes;
+        let limit = parts.max_body_bytes;
         let too_large = || Error::LimitExceeded {
             operation: call.operation,
             setting: "max_body_bytes",
             limit: limit as u64,
-            request_id: header_request_id.clone(),
+            request_id: decode::header_request_id(&headers),
         };
         // A success announced as too large is refused without reading it.
         if status.is_success() && response.content_length().is_some_and(|n| n > limit as u64) {
-            return Attempt::Failure(too_large());
+            return Err(too_large());
         }
-        let body = match read_bounded(response, limit).await {
-            Ok(body) => body,
-            Err(e) => return Attempt::Failure(transport_error(e)),
-        };
-        if status.is_success() {
-            if body.truncated {
-                return Attempt::Failure(too_large());
-            }
-            return Attempt::Success(Reply {
-                operation: call.operation,
-                status: status.as_u16(),
-                header_request_id,
-                body: body.bytes,
-                redactor: self.redactor.clone(),
-            });
+        let body = read_bounded(response, limit).await.map_err(failed)?;
+        if !status.is_success() {
+            return Err(decode::error_answer(
+                status,
+                &headers,
+                &body.bytes,
+                &parts.redactor,
+            ));
         }
-        Attempt::Failure(api_error(
-            status,
-            &headers,
-            header_request_id,
-            &body.bytes,
-            &self.redactor,
-        ))
+        if body.truncated {
+            return Err(too_large());
+        }
+        Ok(Reply {
+            operation: call.operation,
+            status: status.as_u16(),
+            header_request_id: decode::header_request_id(&headers),
+            body: body.bytes,
+            redactor: parts.redactor.clone(),
+        })
     }
 }
 
-/// The error for an answer that came from another URL than the one sent: the caller's HTTP
-/// client followed a redirect.
-fn followed_redirect(status: StatusCode, final_url: &Url, request_id: Option<String>) -> Error {
-    Error::Api(Box::new(ApiError {
-        status: status.as_u16(),
-        kind: ApiErrorKind::Redirect,
-        request_id,
-        error_type: None,
-        message: Some(
-            "the answer came from another URL: the HTTP client given to \
-             ClientBuilder::http_client followed a redirect (build it with \
-             redirect(reqwest::redirect::Policy::none()))"
-                .to_owned(),
-        ),
-        provider_error: None,
-        retry_after: None,
-        body_snippet: None,
-        location: Some(bounded(final_url.as_str())),
-    }))
-}
-
-/// Whether an attempt's failure may be retried automatically.
-fn retryable_attempt(error: &Error) -> bool {
-    match error {
-        Error::Api(api) => is_retryable_status(api.status),
-        Error::Timeout { .. } | Error::Connection { .. } => true,
-        _ => false,
+/// Waits for the limiter's permit, when the call is paced.
+async fn acquire(limiter: Option<&RateLimiter>) -> Option<Permit> {
+    match limiter {
+        Some(limiter) => Some(limiter.acquire().await),
+        None => None,
     }
 }
 
-/// Builds the typed error for a non-success answer, from the Nylas envelope when the body is
-/// one, and from the status and a snippet when it is not.
-pub(crate) fn api_error(
-    status: StatusCode,
-    headers: &HeaderMap,
-    header_request_id: Option<String>,
-    body: &[u8],
-    redactor: &Redactor,
-) -> Error {
-    let retry_after = header_str(headers, RETRY_AFTER.as_str())
-        .and_then(|v| parse_retry_after(&v, SystemTime::now()));
-    let envelope = parse_envelope(body);
-    let mut api = ApiError {
-        status: status.as_u16(),
-        kind: ApiErrorKind::from_status(status.as_u16()),
-        request_id: header_request_id,
-        error_type: None,
-        message: None,
-        provider_error: None,
-        retry_after,
-        body_snippet: None,
-        location: status
-            .is_redirection()
-            .then(|| header_str(headers, LOCATION.as_str()))
-            .flatten()
-            .map(|l| bounded(&redactor.scrub(&l))),
+/// Tells the limiter how the server answered: a success, or an HTTP error (a 429 slows it
+/// down and its `Retry-After` pauses every caller). Nothing is reported when no answer came.
+fn report(
+    limiter: Option<&RateLimiter>,
+    permit: Option<Permit>,
+    result: &Result<Reply>,
+    max_pause: Duration,
+) {
+    let (Some(limiter), Some(permit)) = (limiter, permit) else {
+        return;
     };
-    match envelope {
-        Some(envelope) => {
-            if envelope.request_id.is_some() {
-                api.request_id = envelope.request_id;
-            }
-            api.error_type = envelope.error_type;
-            api.message = envelope.message;
-            api.provider_error = envelope.provider_error;
+    match result {
+        Ok(_) => limiter.on_answer(permit, false, None, max_pause),
+        Err(error) if error.status().is_some() => {
+            limiter.on_answer(
+                permit,
+                error.is_rate_limited(),
+                error.retry_after(),
+                max_pause,
+            );
         }
-        None if body.is_empty() => {}
-        None => api.body_snippet = Some(snippet(body, redactor)),
+        Err(_) => {}
     }
-    Error::Api(Box::new(api)).redacted(redactor)
 }
 
-/// The parts of a Nylas error envelope, read leniently: a body with an `error` object counts
-/// even when `request_id` or some inner field is missing or of an unexpected type.
-struct Envelope {
-    request_id: Option<String>,
-    error_type: Option<String>,
-    message: Option<String>,
-    provider_error: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-fn parse_envelope(body: &[u8]) -> Option<Envelope> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let object = value.as_object()?;
-    let error = object.get("error")?.as_object()?;
-    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_owned);
-    Some(Envelope {
-        request_id: text(object.get("request_id")).filter(|id| !id.is_empty()),
-        error_type: text(error.get("type")),
-        message: text(error.get("message")),
-        provider_error: error
-            .get("provider_error")
-            .and_then(|v| v.as_object())
-            .filter(|m| !m.is_empty())
-            .cloned(),
-    })
-}
-
-/// The top-level `request_id` of a JSON body, if there is one, for the attempt's span.
-fn body_request_id(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Peek {
-        request_id: Option<String>,
-    }
-    serde_json::from_slice::<Peek>(body)
-        .ok()?
-        .request_id
-        .filter(|id| !id.is_empty())
-}
-
-fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
-/// The start of a body as text of at most [`SNIPPET_LIMIT`] bytes (plus an ellipsis when cut),
-/// with the key scrubbed out. The whole body is scrubbed before cutting, so a key that
-/// straddles the cut cannot leave its first half behind. Invalid UTF-8 becomes U+FFFD, which
-/// is three bytes, so the text is cut after decoding.
-pub(crate) fn snippet(body: &[u8], redactor: &Redactor) -> String {
-    let text = redactor.scrub(&String::from_utf8_lossy(body));
-    bounded(&text)
-}
-
-/// `text` cut to at most [`SNIPPET_LIMIT`] bytes at a character boundary, plus an ellipsis
-/// when cut.
-fn bounded(text: &str) -> String {
-    let mut text = text.to_owned();
-    let mut cut = false;
-    if text.len() > SNIPPET_LIMIT {
-        let mut end = SNIPPET_LIMIT;
-        while !text.is_char_boundary(end) {
-            end -= 1;
+/// The error for a request reqwest could not build, send or read the answer of.
+fn transport_error(operation: &'static str, attempts: u32, source: reqwest::Error) -> Error {
+    if source.is_builder() {
+        Error::InvalidRequest {
+            operation,
+            reason: format!("the request could not be built: {}", cause_chain(&source)),
         }
-        text.truncate(end);
-        cut = true;
+    } else if source.is_timeout() {
+        Error::Timeout {
+            operation,
+            attempts,
+            source,
+        }
+    } else {
+        Error::Connection {
+            operation,
+            attempts,
+            source,
+        }
     }
-    if cut {
-        text.push('…');
-    }
-    text
 }
 
 /// Reads at most `limit` bytes of the body, noting whether more was there. Stops reading as
@@ -480,56 +394,39 @@ struct BodyBuf {
     truncated: bool,
 }
 
-/// The error for an arbitrary non-success body, without headers (tests and property tests).
-pub(crate) fn decode_error_body_for_tests(status: u16, body: &[u8]) -> Error {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    api_error(status, &HeaderMap::new(), None, body, &Redactor::none())
-}
-
 #[cfg(test)]
 mod tests {
+    use nylas_workspaces_api::routes;
+
     use super::*;
 
     #[test]
-    fn envelope_fields_are_extracted() {
-        let body = br#"{"request_id":"r1","error":{"type":"not_found_error","message":"gone","provider_error":{"x":1}}}"#;
-        let Error::Api(api) = decode_error_body_for_tests(404, body) else {
-            panic!()
-        };
-        assert_eq!(api.request_id.as_deref(), Some("r1"));
-        assert_eq!(api.error_type.as_deref(), Some("not_found_error"));
-        assert_eq!(api.message.as_deref(), Some("gone"));
-        assert!(api.provider_error.is_some());
-        assert_eq!(api.body_snippet, None);
-        assert_eq!(api.kind, ApiErrorKind::NotFound);
+    fn calls_take_method_and_path_from_the_route_table() {
+        for route in routes::ALL {
+            let segments = vec!["ws%2F1"; route.path_params.len()];
+            let call = Call::new("op", route, &segments).unwrap();
+            assert_eq!(call.method.as_str(), route.method);
+            assert_eq!(call.path, route.path.replace("{workspace_id}", "ws%2F1"));
+            assert_eq!(call.pacing, Pacing::Client);
+        }
     }
 
     #[test]
-    fn html_pages_become_snippets() {
-        let page = format!("<html>{}</html>", "x".repeat(5000));
-        let Error::Api(api) = decode_error_body_for_tests(502, page.as_bytes()) else {
-            panic!()
-        };
-        let snip = api.body_snippet.unwrap();
-        assert!(snip.starts_with("<html>"));
-        assert!(snip.len() <= SNIPPET_LIMIT + '…'.len_utf8());
-        assert_eq!(api.status, 502);
-    }
-
-    #[test]
-    fn snippet_of_invalid_utf8_stays_bounded() {
-        let s = snippet(&[0xff; SNIPPET_LIMIT], &Redactor::none());
-        assert!(s.len() <= SNIPPET_LIMIT + '…'.len_utf8(), "{}", s.len());
-        assert!(s.ends_with('…'));
-        assert_eq!(snippet(b"short", &Redactor::none()), "short");
-    }
-
-    #[test]
-    fn snippet_survives_split_utf8() {
-        let mut body = vec![b'a'; SNIPPET_LIMIT - 1];
-        body.extend_from_slice("é".as_bytes());
-        // The split character decodes to U+FFFD, which no longer fits, so it is cut.
-        let expected = format!("{}…", "a".repeat(SNIPPET_LIMIT - 1));
-        assert_eq!(snippet(&body, &Redactor::none()), expected);
+    fn a_path_the_table_refuses_is_an_invalid_request_naming_the_operation() {
+        for segments in [&[][..], &["a/b"], &[".."], &["a", "b"]] {
+            let error = Call::new("get_workspace", &routes::GET_WORKSPACE, segments).unwrap_err();
+            assert!(
+                matches!(
+                    &error,
+                    Error::InvalidRequest {
+                        operation: "get_workspace",
+                        ..
+                    }
+                ),
+                "{segments:?}: {error:?}"
+            );
+            assert!(error.nothing_sent());
+            assert!(!error.is_retryable());
+        }
     }
 }

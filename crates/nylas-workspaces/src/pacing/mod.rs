@@ -30,6 +30,7 @@ mod retry_budget;
 mod token_bucket;
 
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
+pub(crate) use limiter::Permit;
 pub use limiter::{DEFAULT_BULK_RATE, PacingStats, RateLimit, RateLimiter};
 pub use retry_budget::RetryBudget;
 pub(crate) use retry_budget::RetryTokens;
