@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 import time
 from typing import Any, Callable, Dict, List
+from urllib.parse import urlsplit
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -46,6 +48,51 @@ def check_loopback(url: str) -> None:
     host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
     if not (host.startswith("127.") or host in ("localhost", "::1")):
         sys.exit(f"refusing to benchmark against {url!r}: only loopback is allowed")
+
+
+class RawGet:
+    """The floor for one ``get`` from Python: a hand-written HTTP/1.1 exchange over one kept-alive
+    socket (``TCP_NODELAY``), with no HTTP library. Each call writes the same request bytes
+    (with the ``Authorization`` header), reads the status line and headers, then exactly
+    ``Content-Length`` bytes of body, and ``json.loads`` it. Nothing a real client needs
+    (chunked bodies, redirects, retries, reconnecting) is here: anything but a 200 with a
+    ``Content-Length`` stops the benchmark, so the floor is never faster by skipping work."""
+
+    def __init__(self, url: str, path: str, key: str) -> None:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "127.0.0.1", parts.port or 80
+        self._sock = socket.create_connection((host, port), timeout=10)
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._file = self._sock.makefile("rb")
+        self._request = (
+            f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"Authorization: Bearer {key}\r\nAccept: application/json\r\n\r\n"
+        ).encode("ascii")
+
+    def __call__(self) -> Any:
+        self._sock.sendall(self._request)
+        read = self._file.readline
+        status = read(65537)
+        if not status.startswith(b"HTTP/1.1 200 "):
+            raise SystemExit(f"raw socket: unexpected answer {status[:80]!r}")
+        length = -1
+        while True:
+            line = read(65537)
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length < 0:
+            raise SystemExit("raw socket: the answer has no Content-Length")
+        body = self._file.read(length)
+        if len(body) != length:
+            raise SystemExit("raw socket: the connection closed mid-body")
+        return json.loads(body)["data"]
+
+    def close(self) -> None:
+        self._file.close()
+        self._sock.close()
 
 
 def interleave(

@@ -212,7 +212,8 @@ pub fn rust_overhead(p: &Programs, report: &mut Report) -> Result<(), String> {
     Ok(())
 }
 
-/// Scenario 2: one `get` from Python through ours, the official SDK, httpx and requests.
+/// Scenario 2: one `get` from Python through ours, the official SDK, httpx and requests, and
+/// the raw-socket floor.
 pub fn python_overhead(p: &Programs, report: &mut Report) -> Result<(), String> {
     p.server.set_latency_ms(0)?;
     let c = p.counts;
@@ -260,8 +261,32 @@ pub fn python_overhead(p: &Programs, report: &mut Report) -> Result<(), String> 
             Target::at_least(r, bound),
         ));
     }
+    let floor = series(&raw, &["samples", "raw_socket"])?;
+    report.rows.push(floor_row(&ours, &floor));
     report.raw.insert("2_python_overhead".into(), raw);
     Ok(())
+}
+
+/// How far the sync call may sit above the raw-socket floor (issue 13).
+const FLOOR_BOUND: f64 = 1.3;
+
+/// Scenario 2's floor row: our sync `get` against the raw keep-alive socket loop, as our time
+/// over the floor's, round by round, judged against [`FLOOR_BOUND`].
+fn floor_row(ours: &[f64], floor: &[f64]) -> Row {
+    let r = ratio(ours, floor);
+    row(
+        "2. Python call overhead (sequential get, no added latency)",
+        ("`nylas_workspaces.Client().workspaces.get`", ours),
+        (
+            "floor: raw keep-alive socket (`TCP_NODELAY`), same request bytes, \
+             `Content-Length` body, `json.loads`",
+            floor,
+        ),
+        "µs/call",
+        r,
+        "A time ÷ B time (how far above the floor)",
+        Target::at_most(r, FLOOR_BOUND),
+    )
 }
 
 /// Scenario 3: 8 threads against 1, and 100 concurrent async calls, at 20 ms latency.
@@ -551,4 +576,28 @@ pub fn emulator(p: &Programs, report: &mut Report) -> Result<(), String> {
         serde_json::json!({"rust_start": started, "python_start": py, "load": load}),
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The floor row divides our time by the floor's round by round, so a round where the
+    /// machine slowed both alike leaves the ratio alone, and the verdict follows the median.
+    #[test]
+    fn the_floor_row_is_ours_over_the_floor_against_1_3() {
+        let ours = [120.0, 240.0, 130.0];
+        let floor = [100.0, 200.0, 100.0];
+        let row = floor_row(&ours, &floor);
+        let r = row.ratio.unwrap();
+        assert!((r.median - 1.2).abs() < 1e-12, "{r:?}");
+        assert!((r.max - 1.3).abs() < 1e-12, "{r:?}");
+        let target = row.target.unwrap();
+        assert_eq!(target.text, "≤ 1.3×");
+        assert!(target.met);
+        assert!(row.b.starts_with("floor: raw keep-alive socket"));
+
+        let slow = floor_row(&[140.0, 150.0], &[100.0, 100.0]);
+        assert!(!slow.target.unwrap().met);
+    }
 }
