@@ -4,9 +4,9 @@
 //! rules (failing with [`Error::InvariantViolation`] before any I/O), send it through the
 //! retrying transport, and turn the wire answer into this crate's model types.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use nylas_workspaces_api::types;
@@ -16,15 +16,14 @@ use reqwest::header::HeaderValue;
 use crate::bulk::{self, ManualAssign, ManualAssignOptions, ManualAssignOutcome};
 use crate::config::ClientBuilder;
 use crate::decode;
-use crate::error::{Error, Result, Rule};
+use crate::error::{Error, Result};
 use crate::model::{AutoGroupJob, Workspace};
 use crate::pacing::{Clock, RateLimiter, RetryTokens};
 use crate::path::workspace_segment;
-use crate::requests::{
-    AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, KnownTarget, UpdateWorkspace,
-};
+use crate::requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, UpdateWorkspace};
 use crate::retry::RetryPolicy;
 use crate::secret::Redactor;
+use crate::target::TargetCache;
 use crate::transport::{Call, Pacing};
 
 /// The most list pages followed before giving up; a server that keeps handing out new cursors
@@ -53,10 +52,10 @@ pub(crate) struct ClientInner {
     pub user_agent: HeaderValue,
     pub timeout: Duration,
     pub retry: RetryPolicy,
-    /// What this client has seen of each workspace that can never change: whether it is the
-    /// default, and whether it lacks a domain. Remembering it lets update and delete refuse
-    /// what the API would refuse, without an extra lookup.
-    pub known: Mutex<HashMap<String, KnownTarget>>,
+    /// What this client has seen of each workspace that can never change (whether it is the
+    /// default, whether it lacks a domain), so that the checks of `target.rs` need no second
+    /// lookup. Only an optimisation: a miss costs one `GET`.
+    pub known: TargetCache,
     /// Time for pacing and for the waits between retries.
     pub clock: Arc<dyn Clock>,
     /// Paces every call, when configured.
@@ -296,10 +295,14 @@ impl Client {
     }
 
     /// Changes a workspace. Refused before sending when the update is empty, when it touches
-    /// `name`/`auto_group` on a workspace this client has seen to be the default, or when it
-    /// turns `auto_group` on for a workspace this client has seen to have no domain. (The
-    /// client learns these facts from any list, get, create or update answer; neither can
-    /// change once a workspace exists.)
+    /// `name`/`auto_group` on the default workspace, or when it turns `auto_group` on for a
+    /// workspace without a domain ([`Error::InvariantViolation`], no `PATCH` sent).
+    ///
+    /// An update that touches `name` or `auto_group` needs to know whether the target is the
+    /// default and whether it has a domain: unless this client already knows (from an earlier
+    /// list, get, create or update answer; neither fact can change), it looks the workspace up
+    /// first with one `GET`. If that lookup fails, its error is returned and nothing is
+    /// changed. An update of only the policy and rules sends no lookup.
     ///
     /// ```
     /// # use httpmock::prelude::*;
@@ -307,6 +310,10 @@ impl Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> nylas_workspaces::Result<()> {
     /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-1");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
     /// # server.mock(|when, then| {
     /// #     when.method(PATCH).path("/v3/workspaces/ws-1")
     /// #         .json_body(json!({"name": "Sales EMEA", "policy_id": null}));
@@ -328,7 +335,8 @@ impl Client {
         update: UpdateWorkspace,
     ) -> Result<Workspace> {
         let segment = workspace_segment(workspace_id)?;
-        let body = update.to_wire(self.known_target(workspace_id))?;
+        let body = update.to_wire()?;
+        self.check_update_target(workspace_id, &update).await?;
         let mut call = self.call(
             "update_workspace",
             Method::PATCH,
@@ -372,10 +380,9 @@ impl Client {
         update: DefaultWorkspaceUpdate,
     ) -> Result<Option<Workspace>> {
         let update = UpdateWorkspace::from(update);
-        update.to_wire(KnownTarget {
-            is_default: true,
-            lacks_domain: false,
-        })?;
+        // Refuses an empty change or an empty id before the list; being policy and rules only,
+        // the update itself then needs no lookup of its target.
+        update.to_wire()?;
         let Some(default) = self.default_workspace().await? else {
             return Ok(None);
         };
@@ -385,8 +392,10 @@ impl Client {
     }
 
     /// Deletes a workspace and returns the request id. Its grants move to the default
-    /// workspace (or to none). The default workspace cannot be deleted; when this client knows
-    /// the id to be the default, the call is refused before sending.
+    /// workspace (or to none). The default workspace cannot be deleted: unless this client
+    /// already knows whether the target is the default, it looks it up first with one `GET`,
+    /// and refuses the default with [`Error::InvariantViolation`] without sending the
+    /// `DELETE`. If that lookup fails, its error is returned and nothing is deleted.
     ///
     /// Like every call, a delete is retried after a timeout; if the first attempt did go
     /// through, the retry then reports 404.
@@ -397,6 +406,10 @@ impl Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> nylas_workspaces::Result<()> {
     /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-1");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
     /// # server.mock(|when, then| {
     /// #     when.method(DELETE).path("/v3/workspaces/ws-1");
     /// #     then.status(200).json_body(json!({"request_id": "req-42"}));
@@ -410,25 +423,14 @@ impl Client {
     /// ```
     pub async fn delete_workspace(&self, workspace_id: &str) -> Result<String> {
         let segment = workspace_segment(workspace_id)?;
-        if self.known_target(workspace_id).is_default {
-            return Err(Error::invariant(
-                Rule::DefaultWorkspaceProtected,
-                format!(
-                    "workspace {workspace_id:?} is the default workspace, which cannot be deleted"
-                ),
-            ));
-        }
+        self.check_delete_target(workspace_id).await?;
         let call = self.call(
             "delete_workspace",
             Method::DELETE,
             format!("/v3/workspaces/{segment}"),
         );
         let reply = self.inner.execute(&call).await?;
-        self.inner
-            .known
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(workspace_id);
+        self.forget(workspace_id);
         decode::deleted(&reply)
     }
 
@@ -507,8 +509,9 @@ impl Client {
 
     /// Moves any number of grants into and out of a workspace.
     ///
-    /// The ids are checked and deduplicated first; then the workspace is looked up once and
-    /// the call refused if it auto-groups; then the ids go out in requests of at most 500 per
+    /// The ids are checked and deduplicated first; then the workspace is looked up (one `GET`
+    /// on every call, since `auto_group` can change at any time) and the call refused if it
+    /// auto-groups, or the lookup's error returned if it fails; then the ids go out in requests of at most 500 per
     /// list, `options.concurrency` at a time. If any request fails, the result is
     /// [`Error::BulkPartial`] carrying the full outcome.
     ///
@@ -560,16 +563,7 @@ impl Client {
         let segment = workspace_segment(workspace_id)?;
         bulk::check_options(&options)?;
         let (assign, remove) = request.normalized()?;
-        let target = self.get_workspace(workspace_id).await?;
-        if target.auto_group {
-            return Err(Error::invariant(
-                Rule::TargetAutoGroups,
-                format!(
-                    "workspace {workspace_id:?} has auto_group on; only a workspace with \
-                     auto_group off accepts manual assignment"
-                ),
-            ));
-        }
+        self.check_manual_assign_target(workspace_id).await?;
         bulk::run(self, workspace_id, &segment, assign, remove, &options).await
     }
 
@@ -609,30 +603,6 @@ impl Client {
     async fn single_workspace(&self, call: &Call) -> Result<Workspace> {
         let reply = self.inner.execute(call).await?;
         decode::single_workspace(&reply).map(|w| self.remember(w))
-    }
-
-    /// Notes what can never change about the workspace, and hands it back.
-    fn remember(&self, workspace: Workspace) -> Workspace {
-        let facts = KnownTarget {
-            is_default: workspace.default,
-            lacks_domain: workspace.domain.is_none(),
-        };
-        self.inner
-            .known
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(workspace.workspace_id.clone(), facts);
-        workspace
-    }
-
-    fn known_target(&self, workspace_id: &str) -> KnownTarget {
-        self.inner
-            .known
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(workspace_id)
-            .copied()
-            .unwrap_or_default()
     }
 }
 
