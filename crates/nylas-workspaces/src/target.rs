@@ -118,7 +118,7 @@ impl Client {
             return Ok(());
         }
         let facts = self.target_facts(workspace_id).await?;
-        check_update(workspace_id, update, facts)
+        check_update(update, facts)
     }
 
     /// Refuses deleting the default workspace, looking the target up if need be.
@@ -136,23 +136,17 @@ impl Client {
 }
 
 /// The update rules that depend on the target.
-fn check_update(workspace_id: &str, update: &UpdateWorkspace, facts: TargetFacts) -> Result<()> {
+fn check_update(update: &UpdateWorkspace, facts: TargetFacts) -> Result<()> {
     if facts.is_default && (update.name.is_some() || update.auto_group.is_some()) {
         return Err(Error::invariant(
             Rule::DefaultWorkspaceProtected,
-            format!(
-                "workspace {workspace_id:?} is the default workspace; only policy_id and \
-                 rule_ids can change on it"
-            ),
+            "only policy_id and rule_ids can change on the default workspace",
         ));
     }
     if facts.lacks_domain && update.auto_group == Some(true) {
         return Err(Error::invariant(
             Rule::AutoGroupRequiresDomain,
-            format!(
-                "auto_group true needs a domain, and workspace {workspace_id:?} has none (it \
-                 cannot be added)"
-            ),
+            "auto_group true needs a domain, and this workspace has none (it cannot be added)",
         ));
     }
     Ok(())
@@ -213,7 +207,7 @@ mod tests {
             lacks_domain: true,
         };
         let plain = TargetFacts::default();
-        let rule = |u: UpdateWorkspace, facts| check_update("ws", &u, facts).unwrap_err().rule();
+        let rule = |u: UpdateWorkspace, facts| check_update(&u, facts).unwrap_err().rule();
         assert_eq!(
             rule(UpdateWorkspace::new().name("x"), default),
             Some(Rule::DefaultWorkspaceProtected)
@@ -226,9 +220,9 @@ mod tests {
             rule(UpdateWorkspace::new().auto_group(true), domainless),
             Some(Rule::AutoGroupRequiresDomain)
         );
-        assert!(check_update("ws", &UpdateWorkspace::new().auto_group(false), domainless).is_ok());
-        assert!(check_update("ws", &UpdateWorkspace::new().auto_group(true), plain).is_ok());
-        assert!(check_update("ws", &UpdateWorkspace::new().clear_rules(), default).is_ok());
+        assert!(check_update(&UpdateWorkspace::new().auto_group(false), domainless).is_ok());
+        assert!(check_update(&UpdateWorkspace::new().auto_group(true), plain).is_ok());
+        assert!(check_update(&UpdateWorkspace::new().clear_rules(), default).is_ok());
         assert_eq!(
             check_delete("ws", default).unwrap_err().rule(),
             Some(Rule::DefaultWorkspaceProtected)

@@ -189,7 +189,7 @@ async fn manual_assign_into_an_auto_grouping_workspace_is_refused_and_looked_up_
         .await
         .unwrap();
     let outcome = client.manual_assign(&grouped, request()).await.unwrap();
-    assert_eq!(outcome.assigned, [grant.clone()]);
+    assert_eq!(outcome.assigned, std::slice::from_ref(&grant));
     assert_eq!(
         emu.grant_workspace(&grant).as_deref(),
         Some(grouped.as_str())
