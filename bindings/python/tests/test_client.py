@@ -70,14 +70,19 @@ def test_create_sends_only_given_fields(server: RecordingServer, client: nw.Clie
 )
 def test_update_tri_state_bodies(server: RecordingServer, client: nw.Client,
                                  kwargs: dict, body: dict) -> None:
+    # A name or auto_group change first looks the target up (is it the default?).
+    server.reply("GET", "/v3/workspaces/ws-1", body={"request_id": "r", "data": workspace()})
     server.reply("PATCH", "/v3/workspaces/ws-1", body={"request_id": "r", "data": workspace()})
     client.workspaces.update("ws-1", **kwargs)
     assert server.requests[-1].body == body
 
 
 def test_delete_returns_request_id(server: RecordingServer, client: nw.Client) -> None:
+    # The delete first looks the target up: the default workspace cannot be deleted.
+    server.reply("GET", "/v3/workspaces/ws-1", body={"request_id": "r", "data": workspace()})
     server.reply("DELETE", "/v3/workspaces/ws-1", body={"request_id": "req-del"})
     assert client.workspaces.delete("ws-1") == "req-del"
+    assert [r.method for r in server.requests] == ["GET", "DELETE"]
 
 
 def test_auto_group_accepts_seconds_or_aware_datetime(server: RecordingServer,

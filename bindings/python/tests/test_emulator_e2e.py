@@ -63,18 +63,23 @@ def test_lifecycle(emu: Emulator, client: nw.Client) -> None:
 def test_default_workspace_is_protected(client: nw.Client, emu: Emulator) -> None:
     default = client.workspaces.default()
     assert default is not None
-    # Known to be the default (the client just listed it): refused before sending.
+    # Known to be the default (the client just listed it): refused without even a lookup.
     with pytest.raises(nw.InvariantError) as info:
         client.workspaces.update(default.workspace_id, name="Renamed")
     assert info.value.rule == "default_workspace_protected"
     with pytest.raises(nw.InvariantError):
         client.workspaces.delete(default.workspace_id)
-    # A fresh client does not know; the emulator refuses it with 400 instead.
+    # A fresh client knows nothing yet: the crate looks the target up and refuses the same
+    # way, with the rule, before the mutating request (as the CLI does).
     fresh = emu.client(max_retries=0)
-    with pytest.raises(nw.BadRequestError):
+    with pytest.raises(nw.InvariantError) as info:
         fresh.workspaces.delete(default.workspace_id)
-    with pytest.raises(nw.BadRequestError):
-        fresh.workspaces.update(default.workspace_id, auto_group=True)
+    assert info.value.rule == "default_workspace_protected"
+    with pytest.raises(nw.InvariantError) as info:
+        emu.client(max_retries=0).workspaces.update(default.workspace_id, auto_group=True)
+    assert info.value.rule == "default_workspace_protected"
+    assert emu.calls("delete-workspace") == 0
+    assert emu.calls("update-workspace") == 0
     # Its policy and rules may change.
     policy = emu.add_policy()
     assert client.workspaces.update(default.workspace_id, policy_id=policy).policy_id == policy

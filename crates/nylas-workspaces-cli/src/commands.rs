@@ -1,7 +1,8 @@
 //! The single-request commands: list, get, create, update, delete, auto-group.
 //!
 //! Each maps its arguments onto the client crate's request types, sends, and renders. None
-//! checks an API rule itself: refusals come from the crate (exit 2, nothing sent) or from the
+//! checks an API rule or looks anything up itself: refusals come from the crate (exit 2,
+//! nothing mutating sent; the crate looks the target up when a rule needs it) or from the
 //! server (exit 1).
 
 use nylas_workspaces::{AutoGroup, CreateWorkspace, UpdateWorkspace};
@@ -63,21 +64,12 @@ pub async fn update(session: &Session, args: &UpdateArgs) -> Result<(), Failure>
     if args.clear_rules {
         update = update.clear_rules();
     }
-    // Whether a name or auto_group change is allowed depends on facts about the target (is
-    // it the default workspace, does it have a domain) that the crate checks once it has seen
-    // the workspace. A fresh CLI process has seen nothing, so look first: a refused change
-    // then fails with the crate's clear message and exit 2, and no PATCH is sent.
-    if update.name.is_some() || update.auto_group.is_some() {
-        session.client.get_workspace(&args.id).await?;
-    }
     let workspace = session.client.update_workspace(&args.id, update).await?;
     session.print(&workspace, || render::workspace_detail(&workspace));
     Ok(())
 }
 
 pub async fn delete(session: &Session, id: &str) -> Result<(), Failure> {
-    // As for update: one look lets the crate refuse deleting the default workspace itself.
-    session.client.get_workspace(id).await?;
     let request_id = session.client.delete_workspace(id).await?;
     session.print(
         &json!({"workspace_id": id, "deleted": true, "request_id": request_id}),

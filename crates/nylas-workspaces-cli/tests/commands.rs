@@ -193,8 +193,8 @@ fn refused_requests_exit_2_and_send_nothing() {
     assert_eq!(env.emulator.calls(Operation::CreateWorkspace), 0);
     assert_eq!(env.emulator.calls(Operation::AutoGroup), 0);
 
-    // A workspace created without a domain can never auto-group; the CLI looks it up first so
-    // the crate can say so without sending the change.
+    // A workspace created without a domain can never auto-group; the crate looks it up first
+    // and says so without sending the change.
     let team = env.create(&["--name", "Team"]);
     let run = env
         .run_json(&["update", &team, "--auto-group", "true"])

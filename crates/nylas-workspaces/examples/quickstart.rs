@@ -11,7 +11,9 @@
 //! Against Nylas itself, replace the emulator and the builder with `Client::from_env()?`,
 //! which reads `NYLAS_API_KEY` (and `NYLAS_API_URI` for the EU region).
 
-use nylas_workspaces::{Client, CreateWorkspace, Patch, UpdateWorkspace, Workspace};
+use nylas_workspaces::{
+    Client, CreateWorkspace, Patch, PolicyAndRules, UpdateWorkspace, Workspace,
+};
 use nylas_workspaces_emulator::{Emulator, EmulatorConfig};
 
 #[tokio::main(flavor = "current_thread")]
@@ -56,8 +58,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Keep the policy, replace the rules with one.
     let keep_policy = UpdateWorkspace {
-        policy_id: Patch::Keep,
-        rule_ids: Patch::Set(vec![rule_b.clone()]),
+        policy_and_rules: PolicyAndRules {
+            policy_id: Patch::Keep,
+            rule_ids: Patch::Set(vec![rule_b.clone()]),
+        },
         ..UpdateWorkspace::new()
     };
     let ws = client.update_workspace(id, keep_policy).await?;

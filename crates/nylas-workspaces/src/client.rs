@@ -4,9 +4,9 @@
 //! rules (failing with [`Error::InvariantViolation`] before any I/O), send it through the
 //! retrying transport, and turn the wire answer into this crate's model types.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use nylas_workspaces_api::routes;
 use nylas_workspaces_api::types;
@@ -14,13 +14,12 @@ use nylas_workspaces_api::types;
 use crate::bulk::{self, ManualAssign, ManualAssignOptions, ManualAssignOutcome};
 use crate::config::ClientBuilder;
 use crate::decode;
-use crate::error::{Error, Result, Rule};
+use crate::error::{Error, Result};
 use crate::model::{AutoGroupJob, Workspace};
 use crate::pacing::RateLimiter;
 use crate::path::workspace_segment;
-use crate::requests::{
-    AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, KnownTarget, UpdateWorkspace,
-};
+use crate::requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, UpdateWorkspace};
+use crate::target::TargetCache;
 use crate::transport::{Call, Pacing, Transport};
 
 /// The most list pages followed before giving up; a server that keeps handing out new cursors
@@ -43,10 +42,10 @@ pub struct Client {
 /// What a client and its clones share: the transport, and what the client has learnt.
 struct Shared {
     transport: Transport,
-    /// What this client has seen of each workspace that can never change: whether it is the
-    /// default, and whether it lacks a domain. Remembering it lets update and delete refuse
-    /// what the API would refuse, without an extra lookup.
-    known: Mutex<HashMap<String, KnownTarget>>,
+    /// What this client has seen of each workspace that can never change (whether it is the
+    /// default, whether it lacks a domain), so that the checks of `target.rs` need no second
+    /// lookup. Only an optimisation: a miss costs one `GET`.
+    known: TargetCache,
     /// The most items one listing collects ([`ClientBuilder::max_list_items`]).
     max_list_items: usize,
 }
@@ -75,7 +74,7 @@ impl Client {
         Self {
             shared: Arc::new(Shared {
                 transport,
-                known: Mutex::default(),
+                known: TargetCache::default(),
                 max_list_items,
             }),
         }
@@ -281,10 +280,14 @@ impl Client {
     }
 
     /// Changes a workspace. Refused before sending when the update is empty, when it touches
-    /// `name`/`auto_group` on a workspace this client has seen to be the default, or when it
-    /// turns `auto_group` on for a workspace this client has seen to have no domain. (The
-    /// client learns these facts from any list, get, create or update answer; neither can
-    /// change once a workspace exists.)
+    /// `name`/`auto_group` on the default workspace, or when it turns `auto_group` on for a
+    /// workspace without a domain ([`Error::InvariantViolation`], no `PATCH` sent).
+    ///
+    /// An update that touches `name` or `auto_group` needs to know whether the target is the
+    /// default and whether it has a domain: unless this client already knows (from an earlier
+    /// list, get, create or update answer; neither fact can change), it looks the workspace up
+    /// first with one `GET`. If that lookup fails, its error is returned and nothing is
+    /// changed. An update of only the policy and rules sends no lookup.
     ///
     /// ```
     /// # use httpmock::prelude::*;
@@ -292,6 +295,10 @@ impl Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> nylas_workspaces::Result<()> {
     /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-1");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
     /// # server.mock(|when, then| {
     /// #     when.method(PATCH).path("/v3/workspaces/ws-1")
     /// #         .json_body(json!({"name": "Sales EMEA", "policy_id": null}));
@@ -313,7 +320,8 @@ impl Client {
         update: UpdateWorkspace,
     ) -> Result<Workspace> {
         let segment = workspace_segment(workspace_id)?;
-        let body = update.to_wire(self.known_target(workspace_id))?;
+        let body = update.to_wire()?;
+        self.check_update_target(workspace_id, &update).await?;
         let mut call = Call::new("update_workspace", &routes::UPDATE_WORKSPACE, &[&segment])?;
         call.body = Some(to_json(&body)?);
         self.single_workspace(&call).await
@@ -353,10 +361,9 @@ impl Client {
         update: DefaultWorkspaceUpdate,
     ) -> Result<Option<Workspace>> {
         let update = UpdateWorkspace::from(update);
-        update.to_wire(KnownTarget {
-            is_default: true,
-            lacks_domain: false,
-        })?;
+        // Refuses an empty change or an empty id before the list; being policy and rules only,
+        // the update itself then needs no lookup of its target.
+        update.to_wire()?;
         let Some(default) = self.default_workspace().await? else {
             return Ok(None);
         };
@@ -366,8 +373,10 @@ impl Client {
     }
 
     /// Deletes a workspace and returns the request id. Its grants move to the default
-    /// workspace (or to none). The default workspace cannot be deleted; when this client knows
-    /// the id to be the default, the call is refused before sending.
+    /// workspace (or to none). The default workspace cannot be deleted: unless this client
+    /// already knows whether the target is the default, it looks it up first with one `GET`,
+    /// and refuses the default with [`Error::InvariantViolation`] without sending the
+    /// `DELETE`. If that lookup fails, its error is returned and nothing is deleted.
     ///
     /// Like every call, a delete is retried after a timeout; if the first attempt did go
     /// through, the retry then reports 404.
@@ -378,6 +387,10 @@ impl Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> nylas_workspaces::Result<()> {
     /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-1");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}}));
+    /// # });
     /// # server.mock(|when, then| {
     /// #     when.method(DELETE).path("/v3/workspaces/ws-1");
     /// #     then.status(200).json_body(json!({"request_id": "req-42"}));
@@ -391,21 +404,10 @@ impl Client {
     /// ```
     pub async fn delete_workspace(&self, workspace_id: &str) -> Result<String> {
         let segment = workspace_segment(workspace_id)?;
-        if self.known_target(workspace_id).is_default {
-            return Err(Error::invariant(
-                Rule::DefaultWorkspaceProtected,
-                format!(
-                    "workspace {workspace_id:?} is the default workspace, which cannot be deleted"
-                ),
-            ));
-        }
+        self.check_delete_target(workspace_id).await?;
         let call = Call::new("delete_workspace", &routes::DELETE_WORKSPACE, &[&segment])?;
         let reply = self.transport().execute(&call).await?;
-        self.shared
-            .known
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(workspace_id);
+        self.forget(workspace_id);
         decode::deleted(&reply)
     }
 
@@ -480,8 +482,9 @@ impl Client {
 
     /// Moves any number of grants into and out of a workspace.
     ///
-    /// The ids are checked and deduplicated first; then the workspace is looked up once and
-    /// the call refused if it auto-groups; then the ids go out in requests of at most 500 per
+    /// The ids are checked and deduplicated first; then the workspace is looked up (one `GET`
+    /// on every call, since `auto_group` can change at any time) and the call refused if it
+    /// auto-groups, or the lookup's error returned if it fails; then the ids go out in requests of at most 500 per
     /// list, `options.concurrency` at a time. If any request fails, the result is
     /// [`Error::BulkPartial`] carrying the full outcome.
     ///
@@ -533,16 +536,7 @@ impl Client {
         let segment = workspace_segment(workspace_id)?;
         bulk::check_options(&options)?;
         let (assign, remove) = request.normalized()?;
-        let target = self.get_workspace(workspace_id).await?;
-        if target.auto_group {
-            return Err(Error::invariant(
-                Rule::TargetAutoGroups,
-                format!(
-                    "workspace {workspace_id:?} has auto_group on; only a workspace with \
-                     auto_group off accepts manual assignment"
-                ),
-            ));
-        }
+        self.check_manual_assign_target(workspace_id).await?;
         bulk::run(self, workspace_id, &segment, assign, remove, &options).await
     }
 
@@ -567,37 +561,18 @@ impl Client {
         decode::manual_assign(&reply)
     }
 
-    fn transport(&self) -> &Transport {
+    pub(crate) fn transport(&self) -> &Transport {
         &self.shared.transport
+    }
+
+    /// The facts this client has learnt about workspaces (see `target.rs`).
+    pub(crate) fn known(&self) -> &TargetCache {
+        &self.shared.known
     }
 
     async fn single_workspace(&self, call: &Call) -> Result<Workspace> {
         let reply = self.transport().execute(call).await?;
         decode::single_workspace(&reply).map(|w| self.remember(w))
-    }
-
-    /// Notes what can never change about the workspace, and hands it back.
-    fn remember(&self, workspace: Workspace) -> Workspace {
-        let facts = KnownTarget {
-            is_default: workspace.default,
-            lacks_domain: workspace.domain.is_none(),
-        };
-        self.shared
-            .known
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(workspace.workspace_id.clone(), facts);
-        workspace
-    }
-
-    fn known_target(&self, workspace_id: &str) -> KnownTarget {
-        self.shared
-            .known
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(workspace_id)
-            .copied()
-            .unwrap_or_default()
     }
 }
 

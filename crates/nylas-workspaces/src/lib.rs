@@ -27,10 +27,12 @@
 //! * **The documented rules, checked before sending.** A request the API would refuse fails
 //!   with [`Error::InvariantViolation`] naming the [`Rule`], and nothing is sent: an empty
 //!   name, `auto_group` without a domain, an empty update, renaming or deleting the default
-//!   workspace (once the client has seen it), manual assignment with no ids, with an id in both
-//!   lists, or to a workspace that auto-groups. Some rules are in the types instead: there is
-//!   no way to ask for a domain change, and [`DefaultWorkspaceUpdate`] only has the two fields
-//!   the default workspace accepts.
+//!   workspace, manual assignment with no ids, with an id in both lists, or to a workspace
+//!   that auto-groups. Where a rule depends on the target workspace, the client looks the
+//!   target up (one `GET`) when it does not already know the fact, so a fresh client refuses
+//!   as surely as an old one; only facts that can never change are cached. Some rules are in
+//!   the types instead: there is no way to ask for a domain change, and
+//!   [`DefaultWorkspaceUpdate`] only has the two fields the default workspace accepts.
 //! * **Three-state updates.** [`Patch`] distinguishes keep (field omitted), clear (`null`)
 //!   and set, for `policy_id` and `rule_ids`.
 //! * **Safe retries.** 408, 409, 429, 500, 502, 503, 504, timeouts and connection failures are
@@ -120,6 +122,7 @@ mod path;
 mod requests;
 mod retry;
 mod secret;
+mod target;
 mod transport;
 
 pub use bulk::{
@@ -140,7 +143,9 @@ pub use journal::{
 };
 pub use model::{AutoGroupJob, Workspace};
 pub use pacing::{DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget};
-pub use requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, Patch, UpdateWorkspace};
+pub use requests::{
+    AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, Patch, PolicyAndRules, UpdateWorkspace,
+};
 pub use retry::DEFAULT_MAX_RETRIES;
 pub use secret::ApiKey;
 pub use transport::MAX_BODY_BYTES;

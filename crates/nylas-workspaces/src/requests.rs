@@ -1,10 +1,12 @@
-//! Request types for create, update and auto-group, and their checks.
+//! Request types for create, update and auto-group, and the checks that need nothing but the
+//! request.
 //!
 //! Where the type system can express a rule it does: there is no way to ask for a domain
 //! change, `name` is a constructor argument of [`CreateWorkspace`], and
-//! [`DefaultWorkspaceUpdate`] only offers the two fields the default workspace accepts. The
-//! remaining rules are checked in `to_wire`, which runs before anything is sent and fails with
-//! [`Error::InvariantViolation`].
+//! [`DefaultWorkspaceUpdate`] (a [`PolicyAndRules`]) only offers the two fields the default
+//! workspace accepts. The rules that need only the request are checked in `to_wire`, which
+//! runs before anything is sent and fails with [`Error::InvariantViolation`]; the rules that
+//! depend on facts about the target workspace live in `target.rs`.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -107,7 +109,7 @@ impl CreateWorkspace {
 
     /// Checks the documented rules and builds the wire body.
     pub(crate) fn to_wire(&self) -> Result<types::CreateWorkspaceRequest> {
-        let name = non_empty_name(&self.name)?;
+        let name = wire_name(&self.name)?;
         if let Some(domain) = &self.domain
             && domain.trim().is_empty()
         {
@@ -125,8 +127,7 @@ impl CreateWorkspace {
         check_reference_ids(self.policy_id.iter(), "policy_id")?;
         check_reference_ids(self.rule_ids.iter().flatten(), "rule_ids")?;
         Ok(types::CreateWorkspaceRequest {
-            name: types::CreateWorkspaceRequestName::try_from(name.to_owned())
-                .map_err(|e| Error::invariant(Rule::NameRequired, e.to_string()))?,
+            name,
             domain: self.domain.clone(),
             auto_group: self.auto_group,
             policy_id: self.policy_id.clone(),
@@ -138,11 +139,15 @@ impl CreateWorkspace {
 /// A change to a workspace. Fields left alone are not sent. There is deliberately no way to
 /// change the domain: the API never allows it.
 ///
+/// Whether a change to `name` or `auto_group` is allowed depends on the target (it must not be
+/// the default workspace; `auto_group: true` needs a domain): the client looks that up before
+/// sending, see [`Client::update_workspace`](crate::Client::update_workspace).
+///
 /// ```
 /// use nylas_workspaces::{Patch, UpdateWorkspace};
 ///
 /// let update = UpdateWorkspace::new().name("Support").clear_policy().rule_ids(["r-1"]);
-/// assert_eq!(update.policy_id, Patch::Clear);
+/// assert_eq!(update.policy_and_rules.policy_id, Patch::Clear);
 /// assert!(!update.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -151,10 +156,113 @@ pub struct UpdateWorkspace {
     pub name: Option<String>,
     /// Turn automatic grouping on or off (refused on the default workspace).
     pub auto_group: Option<bool>,
+    /// The policy and rules to attach, detach or keep (allowed on every workspace).
+    pub policy_and_rules: PolicyAndRules,
+}
+
+/// The policy and rules part of an update: the part every workspace accepts, and all that the
+/// default workspace accepts. [`UpdateWorkspace`] carries one; on its own it is the
+/// [`DefaultWorkspaceUpdate`].
+///
+/// ```
+/// use nylas_workspaces::{DefaultWorkspaceUpdate, Patch, PolicyAndRules};
+///
+/// let change: DefaultWorkspaceUpdate = PolicyAndRules::new().policy_id("pol-1").clear_rules();
+/// assert_eq!(change.policy_id, Patch::Set("pol-1".to_owned()));
+/// assert_eq!(change.rule_ids, Patch::Clear);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PolicyAndRules {
     /// Attach, detach or keep the policy.
     pub policy_id: Patch<String>,
     /// Replace, detach (`Clear`, or `Set(vec![])` which the API treats the same) or keep the rules.
     pub rule_ids: Patch<Vec<String>>,
+}
+
+/// The only change the default workspace accepts: its policy and rules (see
+/// [`Client::update_default_workspace`](crate::Client::update_default_workspace)).
+pub type DefaultWorkspaceUpdate = PolicyAndRules;
+
+/// Gives the policy/rules builder methods (written once, in [`policy_and_rules_builders`]) the
+/// part they change.
+trait HasPolicyAndRules {
+    fn policy_and_rules_mut(&mut self) -> &mut PolicyAndRules;
+}
+
+impl HasPolicyAndRules for PolicyAndRules {
+    fn policy_and_rules_mut(&mut self) -> &mut PolicyAndRules {
+        self
+    }
+}
+
+impl HasPolicyAndRules for UpdateWorkspace {
+    fn policy_and_rules_mut(&mut self) -> &mut PolicyAndRules {
+        &mut self.policy_and_rules
+    }
+}
+
+/// The four policy/rules builder methods, for a type implementing [`HasPolicyAndRules`]. A
+/// macro rather than a public trait, so that callers need no extra import.
+macro_rules! policy_and_rules_builders {
+    () => {
+        /// Attaches this policy.
+        pub fn policy_id(mut self, policy_id: impl Into<String>) -> Self {
+            self.policy_and_rules_mut().policy_id = Patch::Set(policy_id.into());
+            self
+        }
+
+        /// Detaches the current policy (sends `null`).
+        pub fn clear_policy(mut self) -> Self {
+            self.policy_and_rules_mut().policy_id = Patch::Clear;
+            self
+        }
+
+        /// Replaces the rules with these (an empty list detaches them all).
+        pub fn rule_ids<I, S>(mut self, rule_ids: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: Into<String>,
+        {
+            self.policy_and_rules_mut().rule_ids =
+                Patch::Set(rule_ids.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Detaches all rules (sends `null`).
+        pub fn clear_rules(mut self) -> Self {
+            self.policy_and_rules_mut().rule_ids = Patch::Clear;
+            self
+        }
+    };
+}
+
+impl PolicyAndRules {
+    /// A change that changes nothing yet (sending it as is is refused).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    policy_and_rules_builders!();
+
+    /// True when nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self.policy_id.is_keep() && self.rule_ids.is_keep()
+    }
+
+    /// Checks the ids and gives the wire forms of (`policy_id`, `rule_ids`).
+    #[allow(clippy::type_complexity)]
+    fn to_wire(&self) -> Result<(Option<Option<String>>, Option<Option<Vec<String>>>)> {
+        if let Patch::Set(policy) = &self.policy_id {
+            check_reference_ids([policy], "policy_id")?;
+        }
+        if let Patch::Set(rules) = &self.rule_ids {
+            check_reference_ids(rules, "rule_ids")?;
+        }
+        Ok((
+            self.policy_id.clone().into_wire(),
+            self.rule_ids.clone().into_wire(),
+        ))
+    }
 }
 
 impl UpdateWorkspace {
@@ -175,146 +283,39 @@ impl UpdateWorkspace {
         self
     }
 
-    /// Attaches this policy.
-    pub fn policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Patch::Set(policy_id.into());
-        self
-    }
-
-    /// Detaches the current policy (sends `null`).
-    pub fn clear_policy(mut self) -> Self {
-        self.policy_id = Patch::Clear;
-        self
-    }
-
-    /// Replaces the rules with these (an empty list detaches them all).
-    pub fn rule_ids<I, S>(mut self, rule_ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.rule_ids = Patch::Set(rule_ids.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Detaches all rules (sends `null`).
-    pub fn clear_rules(mut self) -> Self {
-        self.rule_ids = Patch::Clear;
-        self
-    }
+    policy_and_rules_builders!();
 
     /// True when nothing would change.
     pub fn is_empty(&self) -> bool {
-        self.name.is_none()
-            && self.auto_group.is_none()
-            && self.policy_id.is_keep()
-            && self.rule_ids.is_keep()
+        self.name.is_none() && self.auto_group.is_none() && self.policy_and_rules.is_empty()
     }
 
-    /// Checks the documented rules and builds the wire body, using what the client already
-    /// knows about the target.
-    pub(crate) fn to_wire(&self, target: KnownTarget) -> Result<types::UpdateWorkspaceRequest> {
+    /// Checks the rules that need nothing but the update itself and builds the wire body. The
+    /// rules that depend on the target are checked by the client (`target.rs`).
+    pub(crate) fn to_wire(&self) -> Result<types::UpdateWorkspaceRequest> {
         if self.is_empty() {
             return Err(Error::invariant(
                 Rule::EmptyUpdate,
                 "the update changes nothing; set at least one field",
             ));
         }
-        if target.is_default && (self.name.is_some() || self.auto_group.is_some()) {
-            return Err(Error::invariant(
-                Rule::DefaultWorkspaceProtected,
-                "only policy_id and rule_ids can change on the default workspace",
-            ));
-        }
-        if target.lacks_domain && self.auto_group == Some(true) {
-            return Err(Error::invariant(
-                Rule::AutoGroupRequiresDomain,
-                "auto_group true needs a domain, and this workspace has none (it cannot be added)",
-            ));
-        }
-        let name = match &self.name {
-            Some(name) => Some(
-                types::UpdateWorkspaceRequestName::try_from(non_empty_name(name)?.to_owned())
-                    .map_err(|e| Error::invariant(Rule::NameRequired, e.to_string()))?,
-            ),
-            None => None,
-        };
-        if let Patch::Set(policy) = &self.policy_id {
-            check_reference_ids([policy], "policy_id")?;
-        }
-        if let Patch::Set(rules) = &self.rule_ids {
-            check_reference_ids(rules, "rule_ids")?;
-        }
+        let name = self.name.as_deref().map(wire_name).transpose()?;
+        let (policy_id, rule_ids) = self.policy_and_rules.to_wire()?;
         Ok(types::UpdateWorkspaceRequest {
             name,
             auto_group: self.auto_group,
-            policy_id: self.policy_id.clone().into_wire(),
-            rule_ids: self.rule_ids.clone().into_wire(),
+            policy_id,
+            rule_ids,
         })
     }
 }
 
-/// Facts about an update's target that the client learned from earlier answers. Both can never
-/// change once a workspace exists, so remembering them is safe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct KnownTarget {
-    /// The target is the default workspace.
-    pub is_default: bool,
-    /// The target was created without a domain.
-    pub lacks_domain: bool,
-}
-
-/// The only change the default workspace accepts: its policy and rules.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DefaultWorkspaceUpdate {
-    /// Attach, detach or keep the policy.
-    pub policy_id: Patch<String>,
-    /// Replace, detach or keep the rules.
-    pub rule_ids: Patch<Vec<String>>,
-}
-
-impl DefaultWorkspaceUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Attaches this policy.
-    pub fn policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Patch::Set(policy_id.into());
-        self
-    }
-
-    /// Detaches the current policy.
-    pub fn clear_policy(mut self) -> Self {
-        self.policy_id = Patch::Clear;
-        self
-    }
-
-    /// Replaces the rules with these.
-    pub fn rule_ids<I, S>(mut self, rule_ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.rule_ids = Patch::Set(rule_ids.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Detaches all rules.
-    pub fn clear_rules(mut self) -> Self {
-        self.rule_ids = Patch::Clear;
-        self
-    }
-}
-
-impl From<DefaultWorkspaceUpdate> for UpdateWorkspace {
-    fn from(update: DefaultWorkspaceUpdate) -> Self {
+impl From<PolicyAndRules> for UpdateWorkspace {
+    fn from(policy_and_rules: PolicyAndRules) -> Self {
         Self {
             name: None,
             auto_group: None,
-            policy_id: update.policy_id,
-            rule_ids: update.rule_ids,
+            policy_and_rules,
         }
     }
 }
@@ -421,14 +422,19 @@ fn unix_seconds_rounded_up(time: SystemTime) -> Result<i64> {
     })
 }
 
-fn non_empty_name(name: &str) -> Result<&str> {
-    if name.trim().is_empty() {
-        return Err(Error::invariant(
-            Rule::NameRequired,
-            "the workspace name is empty",
-        ));
+/// The one name check: not empty and not only whitespace. The generated name types refuse only
+/// the empty string, which this already covers; their refusal is folded into the same error so
+/// that there is a single rule and a single message.
+fn wire_name<N: TryFrom<String>>(name: &str) -> Result<N> {
+    if !name.trim().is_empty()
+        && let Ok(name) = N::try_from(name.to_owned())
+    {
+        return Ok(name);
     }
-    Ok(name)
+    Err(Error::invariant(
+        Rule::NameRequired,
+        "the workspace name is empty",
+    ))
 }
 
 fn check_reference_ids<'a>(ids: impl IntoIterator<Item = &'a String>, field: &str) -> Result<()> {
@@ -490,56 +496,47 @@ mod tests {
     }
 
     #[test]
-    fn update_rules() {
-        let default = KnownTarget {
-            is_default: true,
-            lacks_domain: true,
-        };
-        let other = KnownTarget::default();
-        let rule = |u: UpdateWorkspace, target| u.to_wire(target).unwrap_err().rule().unwrap();
-        assert_eq!(rule(UpdateWorkspace::new(), other), Rule::EmptyUpdate);
+    fn update_rules_without_a_target() {
+        let rule = |u: UpdateWorkspace| u.to_wire().unwrap_err().rule().unwrap();
+        assert_eq!(rule(UpdateWorkspace::new()), Rule::EmptyUpdate);
+        assert_eq!(rule(UpdateWorkspace::new().name("")), Rule::NameRequired);
+        assert_eq!(rule(UpdateWorkspace::new().name(" \t")), Rule::NameRequired);
         assert_eq!(
-            rule(UpdateWorkspace::new().name("x"), default),
-            Rule::DefaultWorkspaceProtected
-        );
-        assert_eq!(
-            rule(UpdateWorkspace::new().auto_group(false), default),
-            Rule::DefaultWorkspaceProtected
-        );
-        assert_eq!(
-            rule(UpdateWorkspace::new().name(""), other),
-            Rule::NameRequired
-        );
-        assert_eq!(
-            rule(UpdateWorkspace::new().policy_id(""), other),
+            rule(UpdateWorkspace::new().policy_id("")),
             Rule::EmptyReferenceId
         );
-        let domainless = KnownTarget {
-            is_default: false,
-            lacks_domain: true,
-        };
         assert_eq!(
-            rule(UpdateWorkspace::new().auto_group(true), domainless),
-            Rule::AutoGroupRequiresDomain
+            rule(UpdateWorkspace::new().rule_ids(["ok", " "])),
+            Rule::EmptyReferenceId
         );
-        assert!(
-            UpdateWorkspace::new()
-                .auto_group(false)
-                .to_wire(domainless)
-                .is_ok()
+        assert_eq!(
+            rule(UpdateWorkspace::from(PolicyAndRules::new())),
+            Rule::EmptyUpdate
         );
-        assert!(
-            UpdateWorkspace::new()
-                .auto_group(true)
-                .to_wire(other)
-                .is_ok()
+        // A name keeps its spaces: only an all-blank one is refused.
+        let body = UpdateWorkspace::new().name(" Sales ").to_wire().unwrap();
+        assert_eq!(to_value(body).unwrap(), json!({"name": " Sales "}));
+    }
+
+    #[test]
+    fn policy_and_rules_builders_are_the_same_on_both_types() {
+        let alone = PolicyAndRules::new().clear_policy().rule_ids(["r-1"]);
+        let update = UpdateWorkspace::new().clear_policy().rule_ids(["r-1"]);
+        assert_eq!(update.policy_and_rules, alone);
+        assert_eq!(UpdateWorkspace::from(alone.clone()), update);
+        let body = update.to_wire().unwrap();
+        assert_eq!(
+            to_value(body).unwrap(),
+            json!({"policy_id": null, "rule_ids": ["r-1"]})
         );
-        assert!(
-            UpdateWorkspace::new()
-                .clear_rules()
-                .to_wire(default)
-                .is_ok()
+        let update = UpdateWorkspace::new().policy_id("p").clear_rules();
+        assert_eq!(
+            to_value(update.to_wire().unwrap()).unwrap(),
+            json!({"policy_id": "p", "rule_ids": null})
         );
+        let default: DefaultWorkspaceUpdate = DefaultWorkspaceUpdate::new().policy_id("p");
+        assert!(!default.is_empty());
+        assert!(PolicyAndRules::new().is_empty());
     }
 
     #[test]

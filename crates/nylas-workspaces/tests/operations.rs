@@ -8,8 +8,8 @@ use common::*;
 use httpmock::prelude::*;
 use nylas_workspaces::wire as types;
 use nylas_workspaces::{
-    AutoGroup, CreateWorkspace, DEFAULT_USER_AGENT, DefaultWorkspaceUpdate, Error, Patch, Rule,
-    UpdateWorkspace,
+    AutoGroup, CreateWorkspace, DEFAULT_USER_AGENT, DefaultWorkspaceUpdate, Error, Patch,
+    PolicyAndRules, Rule, UpdateWorkspace,
 };
 use nylas_workspaces_httpmock::MockServerExt;
 use serde_json::{Value, json};
@@ -270,8 +270,10 @@ async fn update_bodies_for_every_combination() {
                 let update = UpdateWorkspace {
                     name: name.map(str::to_owned),
                     auto_group,
-                    policy_id: policy.clone(),
-                    rule_ids: rule.clone(),
+                    policy_and_rules: PolicyAndRules {
+                        policy_id: policy.clone(),
+                        rule_ids: rule.clone(),
+                    },
                 };
                 let mut body = serde_json::Map::new();
                 if let Some(name) = name {
@@ -297,7 +299,11 @@ async fn update_bodies_for_every_combination() {
         }
     }
     let seen = seen.lock().unwrap();
-    let sent: Vec<Value> = seen
+    // The first name change looks the target up (is it the default?); the answer is
+    // remembered, so no later update needs another lookup.
+    assert_eq!(seen[0].method, "GET");
+    assert_eq!(seen[0].path, "/v3/workspaces/ws-1");
+    let sent: Vec<Value> = seen[1..]
         .iter()
         .map(|s| {
             assert_eq!(s.method, "PATCH");
@@ -351,6 +357,13 @@ async fn default_workspace_update_finds_the_default_and_sends_policy_and_rules()
 #[tokio::test]
 async fn delete_returns_the_request_id_from_body_or_header() {
     let server = MockServer::start_async().await;
+    for id in ["ws-1", "ws-2"] {
+        server.mock(|when, then| {
+            when.method(GET).path(format!("/v3/workspaces/{id}"));
+            then.status(200)
+                .json_body(json!({"request_id": "r", "data": workspace(id)}));
+        });
+    }
     let from_body = server.delete_workspace(|when, then| {
         when.workspace_id("ws-1");
         then.ok(&types::DeleteWorkspaceResponse {
