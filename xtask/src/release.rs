@@ -14,8 +14,8 @@
 //!    take fails here), and each `.crate` stays under crates.io's 10 MiB limit.
 //!
 //!    Not verifying is a measured choice: verification rebuilds each package from its
-//!    tarball with its own feature set, 77 compilations and about 6 minutes on this machine's
-//!    2 shared cores, when the whole test command must stay under 10. What verification
+//!    tarball with its own feature set, 77 compilations, 6 minutes wall (2 minutes of CPU)
+//!    on this machine's 2 shared cores, when the whole test command must stay under 10. What verification
 //!    would catch that the test suite does not is a file missing from the package; step 2
 //!    checks that directly (module tree under `src/` shipped whole, included files present).
 //!    `--offline` because the earlier build steps have fetched every locked dependency.
@@ -31,8 +31,9 @@
 //!    venv's pip runs the same hooks `pip install` would.
 //! 5. `twine check --strict` of the test command's wheel and of the sdist (what PyPI would
 //!    reject or render badly).
-//! 6. `actionlint` on every workflow (shellcheck and pyflakes integration off, so the result
-//!    does not depend on what else happens to be installed).
+//! 6. `actionlint` on every workflow, with the pinned `shellcheck` from `.venv` checking the
+//!    `run:` scripts (pyflakes integration off: no Python `run:` scripts), so the result does
+//!    not depend on what else happens to be installed.
 //!
 //! The platform wheels (macOS, Windows, aarch64, musl), the release-mode sdist build and the
 //! publishing itself only run on GitHub.
@@ -362,7 +363,8 @@ fn actionlint() -> Result<(), String> {
     }
     run_cmd(
         Command::new(venv_bin("actionlint"))
-            .args(["-shellcheck=", "-pyflakes="])
+            .arg(format!("-shellcheck={}", venv_bin("shellcheck").display()))
+            .arg("-pyflakes=")
             .args(&workflows),
     )
 }
