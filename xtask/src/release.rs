@@ -9,16 +9,17 @@
 //!    generated code included and tests, benches, examples and fixtures left out, every
 //!    `include_str!`-style file present ([`contents`]).
 //! 3. One `cargo package --no-verify -p …` of them all: cargo normalises every manifest and
-//!    writes every lockfile through its temporary local registry (so crates that depend on
-//!    each other by path package without crates.io, and a dependency cycle crates.io could not
-//!    take fails here), and each `.crate` stays under crates.io's 10 MiB limit.
+//!    resolves every package's lockfile through its temporary local registry, so crates that
+//!    depend on each other by path package without crates.io (and a manifest crates.io would
+//!    refuse fails here, not on the tag); each `.crate` must stay under crates.io's 10 MiB.
 //!
 //!    Not verifying is a measured choice: verification rebuilds each package from its
 //!    tarball with its own feature set, 77 compilations, 6 minutes wall (2 minutes of CPU)
-//!    on this machine's 2 shared cores, when the whole test command must stay under 10. What verification
-//!    would catch that the test suite does not is a file missing from the package; step 2
-//!    checks that directly (module tree under `src/` shipped whole, included files present).
-//!    `--offline` because the earlier build steps have fetched every locked dependency.
+//!    on this machine's 2 shared cores, when the whole test command must stay under 10.
+//!    What verification would catch that the test suite does not is a file missing from the
+//!    package; step 2 checks that directly (`include` ships the module tree under `src/`
+//!    whole; every included file must be listed). `--offline` because the earlier build
+//!    steps have fetched every locked dependency.
 //! 4. `maturin sdist`; its file list checked the same way; then built from source by pip's
 //!    PEP 517 path (`pip wheel --no-index --no-build-isolation`, maturin from `.venv`) with
 //!    `MATURIN_PEP517_ARGS=--profile dev` and the project's target folder, so the build
@@ -54,8 +55,8 @@ const WORKFLOW: &str = ".github/workflows/release.yml";
 const CRATES_IO_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The check the Python wheel and the sdist must pass in a fresh venv: imported from that venv,
-/// native module loaded, one call through the client to the emulator and back.
-/// The release workflow runs the same script (its `SMOKE` variable; [`workflow`] checks that
+/// native module loaded, one call through the client to the emulator and back. The release
+/// workflow runs the same script (its `SMOKE` variable; [`workflow`] checks that
 /// the two agree).
 pub const SMOKE: &str = "\
 import os.path, sys
