@@ -6,6 +6,8 @@
 //!   validation, installing the Python tools it needs into `.venv`.
 //! * `upstream-diff PATH [--json]`: what differs between Nylas's published OpenAPI document
 //!   and `openapi/workspaces.json` for the Workspaces operations (see [`upstream_diff`]).
+//! * `release-check`: the crates, sdist and workflow a release ships, checked without
+//!   publishing (see [`release`]); part of `test`.
 //! * `bench`: side-by-side benchmarks against the alternatives, written to `bench/REPORT.md`
 //!   (see [`bench`]); never part of `test`.
 
@@ -13,6 +15,7 @@ mod bench;
 mod generate;
 mod paths;
 mod python;
+mod release;
 mod schemathesis;
 mod spec;
 mod tasks;
@@ -27,10 +30,14 @@ usage: cargo xtask <task>
 tasks:
   generate           regenerate crates/nylas-workspaces-api and crates/nylas-workspaces-httpmock
   generate --check   fail (with a diff) when the committed generated code differs from the spec
-  test               run every test: Rust, drift check, clippy, rustfmt, spec validation
+  test               run every test: Rust, drift check, clippy, rustfmt, spec validation,
+                     Python, release-check
   schemathesis       only the schemathesis run against the standalone emulator
   wheel              build the release manylinux2014 abi3 wheel into target/wheels (maturin
                      --zig) and check that it installs and imports in a fresh venv
+  release-check      what the release workflow ships, checked without publishing: cargo package
+                     of the published crates, the sdist built and smoke-tested in a fresh venv,
+                     twine check, actionlint (part of `test`)
   bench [--quick] [--skip-build-cost] [--skip-micro] [--pacing-json FILE] [--out DIR]
                      benchmark against the official Nylas SDK, httpx, requests and raw
                      reqwest on a loopback emulator; writes bench/REPORT.md and
@@ -51,6 +58,7 @@ fn main() -> ExitCode {
         ["test"] => tasks::test_all(),
         ["schemathesis"] => schemathesis::run(),
         ["wheel"] => python::release_wheel(),
+        ["release-check"] => release::run(),
         ["bench", rest @ ..] => bench::run(rest),
         ["upstream-diff", rest @ ..] => return upstream_diff::run(rest),
         ["help" | "--help" | "-h"] | [] => {

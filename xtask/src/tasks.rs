@@ -3,7 +3,7 @@
 use std::process::Command;
 use std::time::Instant;
 
-use crate::{generate, paths, python, schemathesis, venv};
+use crate::{generate, paths, python, release, schemathesis, venv};
 
 /// Runs a command from the repository root, failing with its name when it fails.
 pub fn run_cmd(cmd: &mut Command) -> Result<(), String> {
@@ -92,6 +92,10 @@ pub fn test_all() -> Result<(), String> {
     step(
         "python: stubtest and mypy --strict",
         &mut python::type_checks,
+    )?;
+    step(
+        "release-check: cargo package, sdist in a fresh venv, twine, actionlint",
+        &mut || release::check(&wheel),
     )?;
 
     println!("\n=== timings");
