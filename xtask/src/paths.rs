@@ -15,3 +15,10 @@ pub fn root() -> PathBuf {
 pub fn spec() -> PathBuf {
     root().join("openapi/workspaces.json")
 }
+
+/// Cargo's build directory: `CARGO_TARGET_DIR` when set, else `target/` at the root.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}

@@ -29,10 +29,7 @@ pub fn run() -> Result<(), String> {
         "--bin",
         "nylas-workspaces-emulator",
     ]))?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| paths::root().join("target"));
-    let binary = target_dir.join("debug/nylas-workspaces-emulator");
+    let binary = paths::target_dir().join("debug/nylas-workspaces-emulator");
     let mut child = Command::new(&binary)
         .env("NYLAS_EMULATOR_API_KEY", "test-key")
         .stdout(Stdio::piped())
@@ -54,7 +51,7 @@ pub fn run() -> Result<(), String> {
         .to_owned();
 
     // Run from target/ so the caches schemathesis and hypothesis write stay out of the tree.
-    let workdir = target_dir.join("schemathesis");
+    let workdir = paths::target_dir().join("schemathesis");
     std::fs::create_dir_all(&workdir)
         .map_err(|e| format!("cannot create {}: {e}", workdir.display()))?;
     let mut command = Command::new(venv::python());

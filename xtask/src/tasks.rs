@@ -77,6 +77,22 @@ pub fn test_all() -> Result<(), String> {
         run_cmd(cargo().args(["test", "--workspace"]))
     })?;
     step(
+        "Rust examples run against the embedded emulator",
+        &mut || {
+            // Built with the workspace's features, as `cargo test` built them (a `cargo run -p`
+            // would resolve features for one package and rebuild tokio and friends).
+            run_cmd(cargo().args(["build", "--workspace", "--examples", "--quiet"]))?;
+            for example in ["quickstart", "bulk_from_csv", "errors"] {
+                run_cmd(
+                    Command::new(paths::target_dir().join("debug/examples").join(example))
+                        .env_remove("NYLAS_API_KEY")
+                        .env_remove("NYLAS_API_URI"),
+                )?;
+            }
+            Ok(())
+        },
+    )?;
+    step(
         "schemathesis against the standalone emulator",
         &mut schemathesis::run,
     )?;

@@ -34,17 +34,11 @@ pub fn build_binaries() -> Result<(PathBuf, PathBuf), String> {
         "--bin",
         "bench_driver",
     ]))?;
-    let release = target_dir().join("release");
+    let release = paths::target_dir().join("release");
     Ok((
         release.join("nylas-workspaces-emulator"),
         release.join("bench_driver"),
     ))
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| paths::root().join("target"))
 }
 
 /// Builds the optimised wheel (what users install) and returns its path.
