@@ -253,8 +253,9 @@ async fn update_refusals() {
         .unwrap_err();
     assert_eq!(err.rule(), Some(Rule::EmptyUpdate));
 
-    // `auto_group: true` needs a domain: a client that saw the workspace refuses it itself; one
-    // that did not is refused by the server.
+    // `auto_group: true` needs a domain: a client that saw the workspace refuses it itself, and
+    // so does a fresh one, after looking the workspace up; no PATCH reaches the server. (The
+    // emulator's own tests show that it refuses the PATCH as well.)
     let turn_on = UpdateWorkspace::new().auto_group(true);
     let local = h
         .client
@@ -262,12 +263,14 @@ async fn update_refusals() {
         .await
         .unwrap_err();
     assert_eq!(local.rule(), Some(Rule::AutoGroupRequiresDomain));
-    let remote = h
+    let patches = h.emulator.calls(Operation::UpdateWorkspace);
+    let fresh = h
         .fresh_client()
         .update_workspace(&loose.workspace_id, turn_on)
         .await
         .unwrap_err();
-    assert_eq!(remote.status(), Some(400));
+    assert_eq!(fresh.rule(), Some(Rule::AutoGroupRequiresDomain));
+    assert_eq!(h.emulator.calls(Operation::UpdateWorkspace), patches);
 
     // A policy of another application.
     let err = h
@@ -326,18 +329,25 @@ async fn the_default_workspace_takes_only_policy_and_rules() {
         .await
         .unwrap_err();
     assert_eq!(local.rule(), Some(Rule::DefaultWorkspaceProtected));
-    // ...and a client that does not know is refused by the server.
+    // ...and so does a client that does not know yet: it looks the target up first, and no
+    // PATCH reaches the server.
+    let patches = h.emulator.calls(Operation::UpdateWorkspace);
     for update in [
         UpdateWorkspace::new().name("Mine"),
         UpdateWorkspace::new().auto_group(false),
     ] {
-        let remote = h
+        let fresh = h
             .fresh_client()
             .update_workspace(&default_id, update)
             .await
             .unwrap_err();
-        assert_eq!(remote.status(), Some(400), "{remote}");
+        assert_eq!(
+            fresh.rule(),
+            Some(Rule::DefaultWorkspaceProtected),
+            "{fresh}"
+        );
     }
+    assert_eq!(h.emulator.calls(Operation::UpdateWorkspace), patches);
     assert_eq!(
         h.emulator.workspace(&default_id).unwrap().name.as_deref(),
         Some("Default workspace")
@@ -370,12 +380,14 @@ async fn deleting_moves_grants_to_the_default_workspace_and_protects_the_default
             .is_not_found()
     );
 
-    let remote = h
+    let deletes = h.emulator.calls(Operation::DeleteWorkspace);
+    let fresh = h
         .fresh_client()
         .delete_workspace(&default_id)
         .await
         .unwrap_err();
-    assert_eq!(remote.status(), Some(400));
+    assert_eq!(fresh.rule(), Some(Rule::DefaultWorkspaceProtected));
+    assert_eq!(h.emulator.calls(Operation::DeleteWorkspace), deletes);
     h.client.list_workspaces().await.unwrap();
     let local = h.client.delete_workspace(&default_id).await.unwrap_err();
     assert_eq!(local.rule(), Some(Rule::DefaultWorkspaceProtected));
