@@ -479,7 +479,7 @@ mod tests {
             })
             .collect();
         assert_eq!(from_table, from_spec);
-        assert_eq!(routes.len(), 7);
+        assert_eq!(routes.len(), 14);
         let get = routes
             .iter()
             .find(|r| r.operation_id == "get-workspace")
