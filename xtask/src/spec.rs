@@ -168,7 +168,7 @@ mod tests {
     }
 
     #[test]
-    fn has_the_seven_operations_with_nylas_operation_ids() {
+    fn has_the_workspace_and_read_side_operations_with_nylas_operation_ids() {
         let spec = spec();
         let mut found: Vec<(String, String)> = spec
             .operations()
@@ -184,8 +184,15 @@ mod tests {
             ("autogroup-workspace", "POST /v3/workspaces/auto-group"),
             ("create-workspace", "POST /v3/workspaces"),
             ("delete-workspace", "DELETE /v3/workspaces/{workspace_id}"),
+            ("get-all-grants", "GET /v3/grants"),
             ("get-all-workspaces", "GET /v3/workspaces"),
+            ("get-policy", "GET /v3/policies/{policy_id}"),
+            ("get-rule", "GET /v3/rules/{rule_id}"),
             ("get-workspace", "GET /v3/workspaces/{workspace_id}"),
+            ("get_application", "GET /v3/applications"),
+            ("get_grant_by_id", "GET /v3/grants/{grant_id}"),
+            ("list-policies", "GET /v3/policies"),
+            ("list-rules", "GET /v3/rules"),
             (
                 "manually-assign-workspace",
                 "POST /v3/workspaces/{workspace_id}/manual-assign",
@@ -313,6 +320,205 @@ mod tests {
                 .schema_data
                 .nullable
         );
+    }
+
+    /// The operation with this id.
+    fn operation<'a>(spec: &'a OpenAPI, id: &str) -> &'a openapiv3::Operation {
+        spec.operations()
+            .map(|(_, _, op)| op)
+            .find(|op| op.operation_id.as_deref() == Some(id))
+            .unwrap_or_else(|| panic!("no operation {id}"))
+    }
+
+    /// The query parameters of an operation, by name, with `$ref`s resolved.
+    fn query_parameters<'a>(
+        spec: &'a OpenAPI,
+        id: &str,
+    ) -> Vec<(&'a str, &'a openapiv3::ParameterData)> {
+        let components = &spec.components.as_ref().unwrap().parameters;
+        operation(spec, id)
+            .parameters
+            .iter()
+            .map(|p| match p {
+                ReferenceOr::Item(p) => p,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/parameters/").unwrap();
+                    components[name].as_item().expect("no nested $ref")
+                }
+            })
+            .filter_map(|p| match p {
+                openapiv3::Parameter::Query { parameter_data, .. } => {
+                    Some((parameter_data.name.as_str(), parameter_data))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn integer_bounds(data: &openapiv3::ParameterData) -> (Option<i64>, Option<i64>) {
+        match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
+                match &s.schema_kind {
+                    SchemaKind::Type(Type::Integer(i)) => (i.minimum, i.maximum),
+                    other => panic!("{}: not an integer: {other:?}", data.name),
+                }
+            }
+            other => panic!("{}: {other:?}", data.name),
+        }
+    }
+
+    #[test]
+    fn grants_are_listed_by_offset_with_the_documented_filters() {
+        let spec = spec();
+        let params = query_parameters(&spec, "get-all-grants");
+        let names: Vec<&str> = params.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "limit",
+                "offset",
+                "workspace_id",
+                "email",
+                "provider",
+                "grant_status",
+                "since",
+                "before",
+                "sort_by",
+                "order_by"
+            ]
+        );
+        assert!(!names.contains(&"page_token"), "grants page by offset only");
+        let page = object(&spec, "GrantListResponse");
+        let mut fields: Vec<&String> = page.properties.keys().collect();
+        fields.sort();
+        assert_eq!(fields, ["data", "limit", "offset", "request_id"]);
+    }
+
+    #[test]
+    fn policies_and_rules_page_by_cursor_with_at_most_200_per_page() {
+        let spec = spec();
+        for id in ["list-policies", "list-rules"] {
+            let params = query_parameters(&spec, id);
+            let names: Vec<&str> = params.iter().map(|(n, _)| *n).collect();
+            assert_eq!(names, ["limit", "page_token"], "{id}");
+            assert_eq!(integer_bounds(params[0].1), (Some(1), Some(200)), "{id}");
+        }
+        assert!(
+            object(&spec, "PolicyListResponse")
+                .properties
+                .contains_key("next_cursor")
+        );
+    }
+
+    #[test]
+    fn the_rules_list_describes_both_the_flat_and_the_nested_envelope() {
+        let spec = spec();
+        let data = property(&spec, "RuleListResponse", "data");
+        let SchemaKind::OneOf { one_of } = &data.schema_kind else {
+            panic!("data is not a oneOf: {data:?}");
+        };
+        let refs: Vec<&str> = one_of
+            .iter()
+            .map(|v| match v {
+                ReferenceOr::Reference { reference } => reference.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                "#/components/schemas/RuleList",
+                "#/components/schemas/RulePage"
+            ]
+        );
+        let mut page: Vec<&String> = object(&spec, "RulePage").properties.keys().collect();
+        page.sort();
+        assert_eq!(page, ["items", "next_cursor"]);
+    }
+
+    #[test]
+    fn read_side_objects_require_nothing_and_leave_response_enums_open() {
+        let spec = spec();
+        for name in ["Grant", "Application", "Policy", "Rule"] {
+            assert!(object(&spec, name).required.is_empty(), "{name}");
+        }
+        for (name, field) in [
+            ("Grant", "provider"),
+            ("Grant", "grant_status"),
+            ("Application", "environment"),
+            ("Rule", "trigger"),
+        ] {
+            match &property(&spec, name, field).schema_kind {
+                SchemaKind::Type(Type::String(s)) => {
+                    assert!(s.enumeration.is_empty(), "{name}.{field} is a closed enum")
+                }
+                other => panic!("{name}.{field}: {other:?}"),
+            }
+        }
+        for (name, field) in [("Rule", "priority"), ("Rule", "enabled")] {
+            assert_eq!(
+                property(&spec, name, field).schema_data.default,
+                None,
+                "{name}.{field}: an absent field must decode as absent"
+            );
+        }
+        for field in [
+            "id",
+            "name",
+            "application_id",
+            "organization_id",
+            "created_at",
+            "updated_at",
+        ] {
+            assert!(
+                object(&spec, "Policy").properties.contains_key(field),
+                "Policy.{field}"
+            );
+        }
+        for field in [
+            "id",
+            "name",
+            "description",
+            "priority",
+            "enabled",
+            "trigger",
+        ] {
+            assert!(
+                object(&spec, "Rule").properties.contains_key(field),
+                "Rule.{field}"
+            );
+        }
+        let application = object(&spec, "Application");
+        assert!(application.properties.contains_key("default_workspace_id"));
+    }
+
+    #[test]
+    fn the_assumptions_nylas_does_not_document_are_said_in_the_spec() {
+        let text = std::fs::read_to_string(paths::spec()).unwrap();
+        let spec = spec();
+        let key = match &spec.components.as_ref().unwrap().parameters["IdempotencyKey"] {
+            ReferenceOr::Item(p) => p.parameter_data_ref().description.clone().unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert!(key.contains("only on the message-send endpoints"), "{key}");
+        let auto_group = property(&spec, "CreateWorkspaceRequest", "auto_group");
+        let said = auto_group.schema_data.description.as_deref().unwrap();
+        assert!(
+            said.contains("2026-09-24") && said.contains("true when a domain"),
+            "{said}"
+        );
+        assert_eq!(auto_group.schema_data.default, None);
+        let rules = property(&spec, "UpdateWorkspaceRequest", "rule_ids");
+        let said = rules.schema_data.description.as_deref().unwrap();
+        assert!(said.contains("Node SDK"), "{said}");
+        for quirk in [
+            "items: [...]",
+            "every non-empty page",
+            "smaller page size",
+            "lagging",
+        ] {
+            assert!(text.contains(quirk), "the spec does not mention {quirk:?}");
+        }
     }
 
     #[test]

@@ -58,7 +58,7 @@ fn differences_to_review_exit_1_and_json_is_machine_readable() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("--json prints one JSON document");
-    assert_eq!(report["summary"]["to_review"], 23);
+    assert_eq!(report["summary"]["to_review"], 20);
     assert_eq!(report["differences"][0]["operation"], "archive-thing");
     assert_eq!(report["differences"][0]["change"], "only_upstream");
 }

@@ -9,6 +9,47 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///The application that owns the API key. Only the fields a workspace user needs are described; unknown fields are ignored.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Application {
+        ///The application's ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub application_id: ::std::option::Option<::std::string::String>,
+        ///The ID of the application's default workspace. Absent when the application has none (applications created before workspaces existed may have none).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_workspace_id: ::std::option::Option<::std::string::String>,
+        ///`production` or `staging`. New values may appear.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub environment: ::std::option::Option<::std::string::String>,
+        ///The organization that owns the application.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///The region the application lives in, such as `us` or `eu`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub region: ::std::option::Option<::std::string::String>,
+        ///The v2 application ID, for applications migrated from Nylas v2.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub v2_application_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Application {
+        pub fn builder() -> builder::Application {
+            Default::default()
+        }
+    }
+    ///The application.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ApplicationResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<Application>,
+        ///The ID Nylas gave this request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ApplicationResponse {
+        pub fn builder() -> builder::ApplicationResponse {
+            Default::default()
+        }
+    }
     ///The background job that was started.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AutoGroupJob {
@@ -176,7 +217,7 @@ pub mod types {
     ///Settings of a new workspace. Since 2026-09-24 only `name` is required. `auto_group` is false when omitted, and `auto_group: true` is only valid together with a `domain`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateWorkspaceRequest {
-        ///Whether new grants of `domain` join the workspace by themselves. False when omitted; true requires `domain`.
+        ///Whether new grants of `domain` join the workspace by themselves; true requires `domain`. Since the change Nylas published on 2026-09-24 the API treats an omitted value as false; Nylas's published reference and the Python and Node SDK documentation still say it defaults to true when a domain is given, so no default is stated here and a client should always send the value it means.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_group: ::std::option::Option<bool>,
         ///The email domain the workspace stands for. Optional; it can never be added or changed later. At most one workspace per domain.
@@ -295,6 +336,279 @@ pub mod types {
             Default::default()
         }
     }
+    ///`GetAllGrantsGrantStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetAllGrantsGrantStatus {
+        #[serde(rename = "invalid")]
+        Invalid,
+        #[serde(rename = "valid")]
+        Valid,
+    }
+    impl ::std::fmt::Display for GetAllGrantsGrantStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Invalid => f.write_str("invalid"),
+                Self::Valid => f.write_str("valid"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetAllGrantsGrantStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "invalid" => Ok(Self::Invalid),
+                "valid" => Ok(Self::Valid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetAllGrantsGrantStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetAllGrantsGrantStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetAllGrantsOrderBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetAllGrantsOrderBy {
+        #[serde(rename = "asc")]
+        Asc,
+        #[serde(rename = "desc")]
+        Desc,
+    }
+    impl ::std::fmt::Display for GetAllGrantsOrderBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("asc"),
+                Self::Desc => f.write_str("desc"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetAllGrantsOrderBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "asc" => Ok(Self::Asc),
+                "desc" => Ok(Self::Desc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetAllGrantsOrderBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetAllGrantsOrderBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for GetAllGrantsOrderBy {
+        fn default() -> Self {
+            GetAllGrantsOrderBy::Desc
+        }
+    }
+    ///`GetAllGrantsSortBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetAllGrantsSortBy {
+        #[serde(rename = "created_at")]
+        CreatedAt,
+        #[serde(rename = "updated_at")]
+        UpdatedAt,
+    }
+    impl ::std::fmt::Display for GetAllGrantsSortBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CreatedAt => f.write_str("created_at"),
+                Self::UpdatedAt => f.write_str("updated_at"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetAllGrantsSortBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "created_at" => Ok(Self::CreatedAt),
+                "updated_at" => Ok(Self::UpdatedAt),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetAllGrantsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetAllGrantsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for GetAllGrantsSortBy {
+        fn default() -> Self {
+            GetAllGrantsSortBy::CreatedAt
+        }
+    }
+    ///A grant (one connected account) as Nylas returns it. Nylas marks `id`, `provider`, `scope` and `created_at` as always present, but no field is required here so that a partial answer still decodes; unknown fields are ignored and enumerated values are left open.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Grant {
+        ///The v2 account ID, for grants migrated from Nylas v2.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_id: ::std::option::Option<::std::string::String>,
+        ///True when the grant is blocked.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub blocked: ::std::option::Option<bool>,
+        ///Creation time, in Unix seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
+        ///The connector credential the grant uses, if any.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub credential_id: ::std::option::Option<::std::string::String>,
+        ///The account's email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///The account's email aliases, when they were asked for.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub email_aliases: ::std::vec::Vec<::std::string::String>,
+        ///`valid`, or `invalid` when the account needs to authenticate again. New values may appear.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub grant_status: ::std::option::Option<::std::string::String>,
+        ///The grant's ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///The IP address the grant was created from.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip: ::std::option::Option<::std::string::String>,
+        ///The account owner's display name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The account's provider, such as `google`, `microsoft`, `imap`, `ews`, `icloud`, `yahoo`, `zoom`, `virtual-calendar`, or `nylas` for Agent Accounts. New values may appear.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<::std::string::String>,
+        ///The account's ID at its provider.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider_user_id: ::std::option::Option<::std::string::String>,
+        ///The scopes the account granted.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scope: ::std::vec::Vec<::std::string::String>,
+        ///Provider-specific settings, as Nylas sent them.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub settings: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The state value given when the grant was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+        ///Time of the last change, in Unix seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<i64>,
+        ///The user agent the grant was created from.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_agent: ::std::option::Option<::std::string::String>,
+        ///The workspace the grant belongs to. Nylas may leave it out for grants (other than Agent Accounts) in the application's default workspace, so an absent value means either no workspace or the default one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Grant {
+        pub fn builder() -> builder::Grant {
+            Default::default()
+        }
+    }
+    ///A page of grants, addressed by offset.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GrantListResponse {
+        ///The grants of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<Grant>,
+        ///The page size the server used, which may be smaller than the one asked for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i32>,
+        ///The offset of this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offset: ::std::option::Option<i32>,
+        ///The ID Nylas gave this request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl GrantListResponse {
+        pub fn builder() -> builder::GrantListResponse {
+            Default::default()
+        }
+    }
+    ///One grant.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GrantResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<Grant>,
+        ///The ID Nylas gave this request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl GrantResponse {
+        pub fn builder() -> builder::GrantResponse {
+            Default::default()
+        }
+    }
     ///Grants to move into and out of one workspace: at least one ID across both lists, at most 500 per list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManualAssignRequest {
@@ -352,6 +666,318 @@ pub mod types {
             Default::default()
         }
     }
+    ///A policy as Nylas returns it. No field is required; unknown fields are ignored.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Policy {
+        ///The application that owns the policy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub application_id: ::std::option::Option<::std::string::String>,
+        ///Creation time, in Unix seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
+        ///The policy's ID; a workspace refers to it as `policy_id`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limits: ::std::option::Option<PolicyLimits>,
+        ///A short, human-readable name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The organization that owns the application.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Rule IDs kept on the policy by older versions of the API. Rules are evaluated from the workspace's `rule_ids`, not from here.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub rules: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub spam_detection: ::std::option::Option<PolicySpamDetection>,
+        ///Time of the last change, in Unix seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<i64>,
+    }
+    impl Policy {
+        pub fn builder() -> builder::Policy {
+            Default::default()
+        }
+    }
+    ///The limits a policy sets on every account of a workspace that carries it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PolicyLimits {
+        ///The attachment types allowed.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub limit_attachment_allowed_types: ::std::vec::Vec<::std::string::String>,
+        ///Most attachments on one message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_attachment_count_limit: ::std::option::Option<i64>,
+        ///Largest attachment, in bytes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_attachment_size_limit: ::std::option::Option<i64>,
+        ///Most messages sent per day.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_count_daily_email_sent: ::std::option::Option<i64>,
+        ///Most messages received per day.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_count_daily_message_received: ::std::option::Option<i64>,
+        ///How long inbox messages are kept.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_inbox_retention_period: ::std::option::Option<i64>,
+        ///Largest message, in bytes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_size_total_mime: ::std::option::Option<i64>,
+        ///How long spam messages are kept.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_spam_retention_period: ::std::option::Option<i64>,
+        ///Most storage, in bytes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_storage_total: ::std::option::Option<i64>,
+    }
+    impl PolicyLimits {
+        pub fn builder() -> builder::PolicyLimits {
+            Default::default()
+        }
+    }
+    ///A page of policies, addressed by cursor.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PolicyListResponse {
+        ///The policies of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<Policy>,
+        ///Pass it as `page_token` to fetch the next page. Nylas has been seen sending it on the last non-empty page too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+        ///The ID Nylas gave this request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl PolicyListResponse {
+        pub fn builder() -> builder::PolicyListResponse {
+            Default::default()
+        }
+    }
+    ///One policy.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PolicyResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<Policy>,
+        ///The ID Nylas gave this request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl PolicyResponse {
+        pub fn builder() -> builder::PolicyResponse {
+            Default::default()
+        }
+    }
+    ///How a policy detects spam.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PolicySpamDetection {
+        ///How readily messages are treated as spam.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub spam_sensitivity: ::std::option::Option<f32>,
+        ///Whether unusual headers count towards spam.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_header_anomaly_detection: ::std::option::Option<bool>,
+        ///Whether DNS block lists are consulted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_list_dnsbl: ::std::option::Option<bool>,
+    }
+    impl PolicySpamDetection {
+        pub fn builder() -> builder::PolicySpamDetection {
+            Default::default()
+        }
+    }
+    ///A rule as Nylas returns it. No field is required and no default is applied: an absent field decodes as absent. Unknown fields are ignored.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Rule {
+        ///What the rule does.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub actions: ::std::vec::Vec<RuleAction>,
+        ///The application that owns the rule.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub application_id: ::std::option::Option<::std::string::String>,
+        ///Creation time, in Unix seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
+        ///What the rule is for, in the owner's words.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the rule is applied; Nylas uses true when none was given.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///The rule's ID; a workspace lists it in `rule_ids`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "match",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub match_: ::std::option::Option<RuleMatch>,
+        ///A short, human-readable name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The organization that owns the application.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Evaluation order, 0 to 1000; Nylas uses 10 when none was given.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub priority: ::std::option::Option<i64>,
+        ///`inbound` or `outbound` messages. New values may appear.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger: ::std::option::Option<::std::string::String>,
+        ///Time of the last change, in Unix seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<i64>,
+    }
+    impl Rule {
+        pub fn builder() -> builder::Rule {
+            Default::default()
+        }
+    }
+    ///One thing a rule does to a matching message.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RuleAction {
+        ///The action, such as `block` or `assign_to_folder`. New values may appear.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///The action's argument, such as a folder, when it takes one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl RuleAction {
+        pub fn builder() -> builder::RuleAction {
+            Default::default()
+        }
+    }
+    ///One condition of a rule's match.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RuleCondition {
+        ///What the condition looks at, such as `from.domain`. New values may appear.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
+        ///How it compares, such as `is` or `in_list`. New values may appear.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operator: ::std::option::Option<::std::string::String>,
+        ///The value compared with: one string, or a list of strings.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<RuleConditionValue>,
+    }
+    impl RuleCondition {
+        pub fn builder() -> builder::RuleCondition {
+            Default::default()
+        }
+    }
+    ///The value compared with: one string, or a list of strings.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum RuleConditionValue {
+        String(::std::string::String),
+        Array(::std::vec::Vec<::std::string::String>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+    for RuleConditionValue {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+            Self::Array(value)
+        }
+    }
+    ///The documented form of a page of rules: the array itself.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct RuleList(pub ::std::vec::Vec<Rule>);
+    impl ::std::ops::Deref for RuleList {
+        type Target = ::std::vec::Vec<Rule>;
+        fn deref(&self) -> &::std::vec::Vec<Rule> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<RuleList> for ::std::vec::Vec<Rule> {
+        fn from(value: RuleList) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<Rule>> for RuleList {
+        fn from(value: ::std::vec::Vec<Rule>) -> Self {
+            Self(value)
+        }
+    }
+    ///A page of rules, addressed by cursor. `data` is either the array of rules (documented; the cursor is then `next_cursor` beside it) or a nested page holding `items` and its own `next_cursor`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RuleListResponse {
+        ///The rules of this page, in either form.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<RuleListResponseData>,
+        ///Pass it as `page_token` to fetch the next page (documented form).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+        ///The ID Nylas gave this request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RuleListResponse {
+        pub fn builder() -> builder::RuleListResponse {
+            Default::default()
+        }
+    }
+    ///The rules of this page, in either form.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum RuleListResponseData {
+        List(RuleList),
+        Page(RulePage),
+    }
+    impl ::std::convert::From<RuleList> for RuleListResponseData {
+        fn from(value: RuleList) -> Self {
+            Self::List(value)
+        }
+    }
+    impl ::std::convert::From<RulePage> for RuleListResponseData {
+        fn from(value: RulePage) -> Self {
+            Self::Page(value)
+        }
+    }
+    ///When a rule applies.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RuleMatch {
+        ///The conditions.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub conditions: ::std::vec::Vec<RuleCondition>,
+        ///`any` or `all` of the conditions. New values may appear.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operator: ::std::option::Option<::std::string::String>,
+    }
+    impl RuleMatch {
+        pub fn builder() -> builder::RuleMatch {
+            Default::default()
+        }
+    }
+    ///The nested form of a page of rules that Nylas has been seen sending inside `data`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RulePage {
+        ///The rules of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub items: ::std::vec::Vec<Rule>,
+        ///Pass it as `page_token` to fetch the next page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+    }
+    impl RulePage {
+        pub fn builder() -> builder::RulePage {
+            Default::default()
+        }
+    }
+    ///One rule.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RuleResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<Rule>,
+        ///The ID Nylas gave this request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RuleResponse {
+        pub fn builder() -> builder::RuleResponse {
+            Default::default()
+        }
+    }
     ///The fields of a workspace to change. Every field is optional and an omitted field keeps its value. `domain` is deliberately absent: it can never change. On the default workspace only `policy_id` and `rule_ids` may be sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateWorkspaceRequest {
@@ -366,7 +992,7 @@ pub mod types {
         pub policy_id: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         >,
-        ///Three states: an array replaces the rules, `null` or `[]` detaches them all, and omitting the field keeps them.
+        ///Three states: an array replaces the rules, `null` or `[]` detaches them all, and omitting the field keeps them. Nylas's documentation says `null` detaches; the Node SDK instead treats it as keep, so a client that means to detach everything can send `[]`, which both agree on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -504,6 +1130,219 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct Application {
+            application_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            environment: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            region: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            v2_application_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Application {
+            fn default() -> Self {
+                Self {
+                    application_id: Ok(Default::default()),
+                    default_workspace_id: Ok(Default::default()),
+                    environment: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    region: Ok(Default::default()),
+                    v2_application_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl Application {
+            pub fn application_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_workspace_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn environment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.environment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for environment: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region: {e}")
+                    });
+                self
+            }
+            pub fn v2_application_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.v2_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for v2_application_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Application> for super::Application {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Application,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    application_id: value.application_id?,
+                    default_workspace_id: value.default_workspace_id?,
+                    environment: value.environment?,
+                    organization_id: value.organization_id?,
+                    region: value.region?,
+                    v2_application_id: value.v2_application_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Application> for Application {
+            fn from(value: super::Application) -> Self {
+                Self {
+                    application_id: Ok(value.application_id),
+                    default_workspace_id: Ok(value.default_workspace_id),
+                    environment: Ok(value.environment),
+                    organization_id: Ok(value.organization_id),
+                    region: Ok(value.region),
+                    v2_application_id: Ok(value.v2_application_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApplicationResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::Application>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApplicationResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApplicationResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Application>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApplicationResponse>
+        for super::ApplicationResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApplicationResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApplicationResponse> for ApplicationResponse {
+            fn from(value: super::ApplicationResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct AutoGroupJob {
             job_id: ::std::result::Result<
@@ -1038,6 +1877,540 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Grant {
+            account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            blocked: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            credential_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email_aliases: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            grant_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            user_agent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Grant {
+            fn default() -> Self {
+                Self {
+                    account_id: Ok(Default::default()),
+                    blocked: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    credential_id: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    email_aliases: Ok(Default::default()),
+                    grant_status: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    ip: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    provider: Ok(Default::default()),
+                    provider_user_id: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                    settings: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    user_agent: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl Grant {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn blocked<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.blocked = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for blocked: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn credential_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credential_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for credential_id: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn email_aliases<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_aliases = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_aliases: {e}")
+                    });
+                self
+            }
+            pub fn grant_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_status: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for ip: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider: {e}")
+                    });
+                self
+            }
+            pub fn provider_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for provider_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn user_agent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_agent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_agent: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Grant> for super::Grant {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Grant,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    blocked: value.blocked?,
+                    created_at: value.created_at?,
+                    credential_id: value.credential_id?,
+                    email: value.email?,
+                    email_aliases: value.email_aliases?,
+                    grant_status: value.grant_status?,
+                    id: value.id?,
+                    ip: value.ip?,
+                    name: value.name?,
+                    provider: value.provider?,
+                    provider_user_id: value.provider_user_id?,
+                    scope: value.scope?,
+                    settings: value.settings?,
+                    state: value.state?,
+                    updated_at: value.updated_at?,
+                    user_agent: value.user_agent?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Grant> for Grant {
+            fn from(value: super::Grant) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    blocked: Ok(value.blocked),
+                    created_at: Ok(value.created_at),
+                    credential_id: Ok(value.credential_id),
+                    email: Ok(value.email),
+                    email_aliases: Ok(value.email_aliases),
+                    grant_status: Ok(value.grant_status),
+                    id: Ok(value.id),
+                    ip: Ok(value.ip),
+                    name: Ok(value.name),
+                    provider: Ok(value.provider),
+                    provider_user_id: Ok(value.provider_user_id),
+                    scope: Ok(value.scope),
+                    settings: Ok(value.settings),
+                    state: Ok(value.state),
+                    updated_at: Ok(value.updated_at),
+                    user_agent: Ok(value.user_agent),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GrantListResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Grant>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            offset: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GrantListResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    offset: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl GrantListResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Grant>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GrantListResponse> for super::GrantListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GrantListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    limit: value.limit?,
+                    offset: value.offset?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GrantListResponse> for GrantListResponse {
+            fn from(value: super::GrantListResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    limit: Ok(value.limit),
+                    offset: Ok(value.offset),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GrantResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::Grant>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GrantResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl GrantResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Grant>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GrantResponse> for super::GrantResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GrantResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GrantResponse> for GrantResponse {
+            fn from(value: super::GrantResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ManualAssignRequest {
             assign_grants: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -1297,6 +2670,1349 @@ pub mod types {
                     grants_assigned: Ok(value.grants_assigned),
                     grants_removed: Ok(value.grants_removed),
                     workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Policy {
+            application_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            limits: ::std::result::Result<
+                ::std::option::Option<super::PolicyLimits>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rules: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            spam_detection: ::std::result::Result<
+                ::std::option::Option<super::PolicySpamDetection>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Policy {
+            fn default() -> Self {
+                Self {
+                    application_id: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    limits: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    rules: Ok(Default::default()),
+                    spam_detection: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl Policy {
+            pub fn application_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn limits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PolicyLimits>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limits = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limits: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn rules<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rules = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rules: {e}")
+                    });
+                self
+            }
+            pub fn spam_detection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PolicySpamDetection>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spam_detection = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for spam_detection: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Policy> for super::Policy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Policy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    application_id: value.application_id?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    limits: value.limits?,
+                    name: value.name?,
+                    organization_id: value.organization_id?,
+                    rules: value.rules?,
+                    spam_detection: value.spam_detection?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Policy> for Policy {
+            fn from(value: super::Policy) -> Self {
+                Self {
+                    application_id: Ok(value.application_id),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    limits: Ok(value.limits),
+                    name: Ok(value.name),
+                    organization_id: Ok(value.organization_id),
+                    rules: Ok(value.rules),
+                    spam_detection: Ok(value.spam_detection),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PolicyLimits {
+            limit_attachment_allowed_types: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            limit_attachment_count_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit_attachment_size_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit_count_daily_email_sent: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit_count_daily_message_received: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit_inbox_retention_period: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit_size_total_mime: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit_spam_retention_period: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit_storage_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PolicyLimits {
+            fn default() -> Self {
+                Self {
+                    limit_attachment_allowed_types: Ok(Default::default()),
+                    limit_attachment_count_limit: Ok(Default::default()),
+                    limit_attachment_size_limit: Ok(Default::default()),
+                    limit_count_daily_email_sent: Ok(Default::default()),
+                    limit_count_daily_message_received: Ok(Default::default()),
+                    limit_inbox_retention_period: Ok(Default::default()),
+                    limit_size_total_mime: Ok(Default::default()),
+                    limit_spam_retention_period: Ok(Default::default()),
+                    limit_storage_total: Ok(Default::default()),
+                }
+            }
+        }
+        impl PolicyLimits {
+            pub fn limit_attachment_allowed_types<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_attachment_allowed_types = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_attachment_allowed_types: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_attachment_count_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_attachment_count_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_attachment_count_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_attachment_size_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_attachment_size_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_attachment_size_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_count_daily_email_sent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_count_daily_email_sent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_count_daily_email_sent: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_count_daily_message_received<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_count_daily_message_received = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_count_daily_message_received: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_inbox_retention_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_inbox_retention_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_inbox_retention_period: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_size_total_mime<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_size_total_mime = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_size_total_mime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_spam_retention_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_spam_retention_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_spam_retention_period: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_storage_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_storage_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_storage_total: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PolicyLimits> for super::PolicyLimits {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PolicyLimits,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    limit_attachment_allowed_types: value
+                        .limit_attachment_allowed_types?,
+                    limit_attachment_count_limit: value.limit_attachment_count_limit?,
+                    limit_attachment_size_limit: value.limit_attachment_size_limit?,
+                    limit_count_daily_email_sent: value.limit_count_daily_email_sent?,
+                    limit_count_daily_message_received: value
+                        .limit_count_daily_message_received?,
+                    limit_inbox_retention_period: value.limit_inbox_retention_period?,
+                    limit_size_total_mime: value.limit_size_total_mime?,
+                    limit_spam_retention_period: value.limit_spam_retention_period?,
+                    limit_storage_total: value.limit_storage_total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PolicyLimits> for PolicyLimits {
+            fn from(value: super::PolicyLimits) -> Self {
+                Self {
+                    limit_attachment_allowed_types: Ok(
+                        value.limit_attachment_allowed_types,
+                    ),
+                    limit_attachment_count_limit: Ok(value.limit_attachment_count_limit),
+                    limit_attachment_size_limit: Ok(value.limit_attachment_size_limit),
+                    limit_count_daily_email_sent: Ok(value.limit_count_daily_email_sent),
+                    limit_count_daily_message_received: Ok(
+                        value.limit_count_daily_message_received,
+                    ),
+                    limit_inbox_retention_period: Ok(value.limit_inbox_retention_period),
+                    limit_size_total_mime: Ok(value.limit_size_total_mime),
+                    limit_spam_retention_period: Ok(value.limit_spam_retention_period),
+                    limit_storage_total: Ok(value.limit_storage_total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PolicyListResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Policy>,
+                ::std::string::String,
+            >,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PolicyListResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    next_cursor: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PolicyListResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Policy>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_cursor: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PolicyListResponse> for super::PolicyListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PolicyListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_cursor: value.next_cursor?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PolicyListResponse> for PolicyListResponse {
+            fn from(value: super::PolicyListResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_cursor: Ok(value.next_cursor),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PolicyResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::Policy>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PolicyResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PolicyResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Policy>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PolicyResponse> for super::PolicyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PolicyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PolicyResponse> for PolicyResponse {
+            fn from(value: super::PolicyResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PolicySpamDetection {
+            spam_sensitivity: ::std::result::Result<
+                ::std::option::Option<f32>,
+                ::std::string::String,
+            >,
+            use_header_anomaly_detection: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            use_list_dnsbl: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PolicySpamDetection {
+            fn default() -> Self {
+                Self {
+                    spam_sensitivity: Ok(Default::default()),
+                    use_header_anomaly_detection: Ok(Default::default()),
+                    use_list_dnsbl: Ok(Default::default()),
+                }
+            }
+        }
+        impl PolicySpamDetection {
+            pub fn spam_sensitivity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spam_sensitivity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for spam_sensitivity: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn use_header_anomaly_detection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.use_header_anomaly_detection = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for use_header_anomaly_detection: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn use_list_dnsbl<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.use_list_dnsbl = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for use_list_dnsbl: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PolicySpamDetection>
+        for super::PolicySpamDetection {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PolicySpamDetection,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    spam_sensitivity: value.spam_sensitivity?,
+                    use_header_anomaly_detection: value.use_header_anomaly_detection?,
+                    use_list_dnsbl: value.use_list_dnsbl?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PolicySpamDetection> for PolicySpamDetection {
+            fn from(value: super::PolicySpamDetection) -> Self {
+                Self {
+                    spam_sensitivity: Ok(value.spam_sensitivity),
+                    use_header_anomaly_detection: Ok(value.use_header_anomaly_detection),
+                    use_list_dnsbl: Ok(value.use_list_dnsbl),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Rule {
+            actions: ::std::result::Result<
+                ::std::vec::Vec<super::RuleAction>,
+                ::std::string::String,
+            >,
+            application_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            match_: ::std::result::Result<
+                ::std::option::Option<super::RuleMatch>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            priority: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            trigger: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Rule {
+            fn default() -> Self {
+                Self {
+                    actions: Ok(Default::default()),
+                    application_id: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    match_: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    priority: Ok(Default::default()),
+                    trigger: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl Rule {
+            pub fn actions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RuleAction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actions: {e}")
+                    });
+                self
+            }
+            pub fn application_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn match_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RuleMatch>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.match_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for match_: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn priority<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.priority = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for priority: {e}")
+                    });
+                self
+            }
+            pub fn trigger<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Rule> for super::Rule {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Rule,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    actions: value.actions?,
+                    application_id: value.application_id?,
+                    created_at: value.created_at?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    match_: value.match_?,
+                    name: value.name?,
+                    organization_id: value.organization_id?,
+                    priority: value.priority?,
+                    trigger: value.trigger?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Rule> for Rule {
+            fn from(value: super::Rule) -> Self {
+                Self {
+                    actions: Ok(value.actions),
+                    application_id: Ok(value.application_id),
+                    created_at: Ok(value.created_at),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    match_: Ok(value.match_),
+                    name: Ok(value.name),
+                    organization_id: Ok(value.organization_id),
+                    priority: Ok(value.priority),
+                    trigger: Ok(value.trigger),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RuleAction {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RuleAction {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl RuleAction {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RuleAction> for super::RuleAction {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RuleAction,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RuleAction> for RuleAction {
+            fn from(value: super::RuleAction) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RuleCondition {
+            field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            operator: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<super::RuleConditionValue>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RuleCondition {
+            fn default() -> Self {
+                Self {
+                    field: Ok(Default::default()),
+                    operator: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl RuleCondition {
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for field: {e}")
+                    });
+                self
+            }
+            pub fn operator<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.operator = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for operator: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::RuleConditionValue>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RuleCondition> for super::RuleCondition {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RuleCondition,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field: value.field?,
+                    operator: value.operator?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RuleCondition> for RuleCondition {
+            fn from(value: super::RuleCondition) -> Self {
+                Self {
+                    field: Ok(value.field),
+                    operator: Ok(value.operator),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RuleListResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::RuleListResponseData>,
+                ::std::string::String,
+            >,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RuleListResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    next_cursor: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl RuleListResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::RuleListResponseData>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_cursor: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RuleListResponse> for super::RuleListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RuleListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_cursor: value.next_cursor?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RuleListResponse> for RuleListResponse {
+            fn from(value: super::RuleListResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_cursor: Ok(value.next_cursor),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RuleMatch {
+            conditions: ::std::result::Result<
+                ::std::vec::Vec<super::RuleCondition>,
+                ::std::string::String,
+            >,
+            operator: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RuleMatch {
+            fn default() -> Self {
+                Self {
+                    conditions: Ok(Default::default()),
+                    operator: Ok(Default::default()),
+                }
+            }
+        }
+        impl RuleMatch {
+            pub fn conditions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RuleCondition>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conditions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for conditions: {e}")
+                    });
+                self
+            }
+            pub fn operator<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.operator = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for operator: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RuleMatch> for super::RuleMatch {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RuleMatch,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    conditions: value.conditions?,
+                    operator: value.operator?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RuleMatch> for RuleMatch {
+            fn from(value: super::RuleMatch) -> Self {
+                Self {
+                    conditions: Ok(value.conditions),
+                    operator: Ok(value.operator),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RulePage {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::Rule>,
+                ::std::string::String,
+            >,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RulePage {
+            fn default() -> Self {
+                Self {
+                    items: Ok(Default::default()),
+                    next_cursor: Ok(Default::default()),
+                }
+            }
+        }
+        impl RulePage {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Rule>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_cursor: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RulePage> for super::RulePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RulePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    next_cursor: value.next_cursor?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RulePage> for RulePage {
+            fn from(value: super::RulePage) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    next_cursor: Ok(value.next_cursor),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RuleResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::Rule>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RuleResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl RuleResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Rule>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RuleResponse> for super::RuleResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RuleResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RuleResponse> for RuleResponse {
+            fn from(value: super::RuleResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    request_id: Ok(value.request_id),
                 }
             }
         }
@@ -1820,9 +4536,11 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Nylas v3 Workspaces API
 
-The seven endpoints of the Nylas v3 API that manage workspaces: named groups of grants (Agent Accounts) that share one policy and a list of rules.
+The Nylas v3 endpoints a workspace user needs: the seven that manage workspaces (named groups of grants, such as Agent Accounts, that share one policy and a list of rules) and the read side around them: grants, the application, policies and rules.
 
-This document is maintained by the nylas-workspaces project and is the single source from which `cargo xtask generate` produces the Rust client. It follows the rules Nylas published on 2026-09-24: only `name` is required when creating a workspace and `domain` is optional. Responses are described permissively (no response field is required) because Nylas omits some fields and may add new ones.
+This document is maintained by the nylas-workspaces project and is the single source from which `cargo xtask generate` produces the Rust client. It follows the rules Nylas published on 2026-09-24: only `name` is required when creating a workspace and `domain` is optional. Responses are described permissively (no response field is required, and enumerations in responses are left open) because Nylas omits some fields and may add new ones and new values.
+
+Where this document states something Nylas's published reference does not, the description of the item says so: the `Idempotency-Key` header on workspace POSTs, the `auto_group` default, the meaning of `rule_ids: null`, and live behaviour of the listing endpoints that clients must survive.
 
 Version: 2026-09-24*/
 pub struct Client {
@@ -1895,12 +4613,12 @@ let response = client.get_all_workspaces()
     }
     /**Create a workspace
 
-Creates a workspace. Only `name` is required. A workspace created without a `domain` can never gain one later, and `auto_group: true` needs a domain to match grants against, so that combination is refused. Each domain can back at most one workspace per application. Nylas answers 200, not 201.
+Creates a workspace. Only `name` is required. A workspace created without a `domain` can never gain one later, and `auto_group: true` needs a domain to match grants against, so that combination is refused. Each domain can back at most one workspace per application. Nylas answers 200, not 201. The `Idempotency-Key` header is our addition: Nylas's reference documents it only for sending messages, but its error catalogue has `api.invalid_idempotency_key`, and this client sends a key so that a retried create cannot make two workspaces.
 
 Sends a `POST` request to `/v3/workspaces`
 
 Arguments:
-- `idempotency_key`: A value unique to one logical request. Sending the same key again (a retry) lets Nylas answer without performing the action twice.
+- `idempotency_key`: A value unique to one logical request. Sending the same key again (a retry) lets Nylas answer without performing the action twice. Nylas's reference documents this header only on the message-send endpoints; its error catalogue has `api.invalid_idempotency_key`. This project sends it on workspace POSTs as an assumption, not a documented guarantee.
 - `body`: The new workspace's settings.
 ```ignore
 let response = client.create_workspace()
@@ -1967,12 +4685,12 @@ let response = client.update_workspace()
     }
     /**Start a job that sorts grants into workspaces by email domain
 
-Starts a background job that moves existing grants into the workspace of their email domain, creating domain workspaces where none exist. Without filters every grant is considered. Nylas allows one call per minute per application; a second call within the minute is answered with 429.
+Starts a background job that moves existing grants into the workspace of their email domain, creating domain workspaces where none exist. Without filters every grant is considered. Nylas allows one call per minute per application; a second call within the minute is answered with 429. The `Idempotency-Key` header is our addition, as on create: Nylas's reference does not list it for this endpoint.
 
 Sends a `POST` request to `/v3/workspaces/auto-group`
 
 Arguments:
-- `idempotency_key`: A value unique to one logical request. Sending the same key again (a retry) lets Nylas answer without performing the action twice.
+- `idempotency_key`: A value unique to one logical request. Sending the same key again (a retry) lets Nylas answer without performing the action twice. Nylas's reference documents this header only on the message-send endpoints; its error catalogue has `api.invalid_idempotency_key`. This project sends it on workspace POSTs as an assumption, not a documented guarantee.
 - `body`: Filters that narrow the grants the job considers. The body may be left out; `{}` and no body both consider every grant.
 ```ignore
 let response = client.autogroup_workspace()
@@ -2002,6 +4720,144 @@ let response = client.manually_assign_workspace()
 ```*/
     pub fn manually_assign_workspace(&self) -> builder::ManuallyAssignWorkspace<'_> {
         builder::ManuallyAssignWorkspace::new(self)
+    }
+    /**List the grants of the application
+
+Returns one page of the application's grants, optionally filtered. Paging is by offset: there is no cursor and no total, so a client asks again with `offset` advanced by the number of grants that came back, and stops on an empty page. The server may use a smaller page size than the `limit` asked for and echoes the one it used; a page shorter than the requested `limit` is therefore not proof of the end. Grants created while a client pages shift the offsets, so a client should drop grants it has already seen. A listing filtered by `workspace_id` has been seen lagging freshly created grants by more than a minute; a client that needs every grant of a workspace can list all grants and filter on `workspace_id` itself.
+
+Sends a `GET` request to `/v3/grants`
+
+Arguments:
+- `before`: Only grants created at or before this time, in Unix seconds.
+- `email`: Only grants with this email address.
+- `grant_status`: Only valid or only invalid grants.
+- `limit`: Largest number of grants to return in this page (Nylas's default is 10). The answer's `limit` says how many the server actually allowed.
+- `offset`: Number of grants to skip, in the listing's order.
+- `order_by`: Ascending or descending order (Nylas's default is descending).
+- `provider`: Only grants of this provider, such as `google`, `microsoft` or `nylas` (Agent Accounts).
+- `since`: Only grants created at or after this time, in Unix seconds.
+- `sort_by`: The timestamp the listing is ordered by.
+- `workspace_id`: Only grants in this workspace. Nylas may leave `workspace_id` out of grants (other than Agent Accounts) in the default workspace; whether this filter finds those is not documented.
+```ignore
+let response = client.get_all_grants()
+    .before(before)
+    .email(email)
+    .grant_status(grant_status)
+    .limit(limit)
+    .offset(offset)
+    .order_by(order_by)
+    .provider(provider)
+    .since(since)
+    .sort_by(sort_by)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn get_all_grants(&self) -> builder::GetAllGrants<'_> {
+        builder::GetAllGrants::new(self)
+    }
+    /**Fetch one grant
+
+Returns one grant by its ID.
+
+Sends a `GET` request to `/v3/grants/{grant_id}`
+
+Arguments:
+- `grant_id`: The grant's ID. Never empty.
+```ignore
+let response = client.get_grant_by_id()
+    .grant_id(grant_id)
+    .send()
+    .await;
+```*/
+    pub fn get_grant_by_id(&self) -> builder::GetGrantById<'_> {
+        builder::GetGrantById::new(self)
+    }
+    /**Fetch the application
+
+Returns the application that owns the API key, including the ID of its default workspace when it has one.
+
+Sends a `GET` request to `/v3/applications`
+
+```ignore
+let response = client.get_application()
+    .send()
+    .await;
+```*/
+    pub fn get_application(&self) -> builder::GetApplication<'_> {
+        builder::GetApplication::new(self)
+    }
+    /**List the policies of the application
+
+Returns one page of the application's policies. Paging is by cursor: pass the answer's `next_cursor` as `page_token` to fetch the next page. Nylas has been seen sending a `next_cursor` on every non-empty page, the last one included, so a client stops on an empty page (or a page without a cursor), not on the first short page.
+
+Sends a `GET` request to `/v3/policies`
+
+Arguments:
+- `limit`: Largest number of items to return in this page, at most 200 (Nylas's default is 50).
+- `page_token`: The `next_cursor` of the previous page.
+```ignore
+let response = client.list_policies()
+    .limit(limit)
+    .page_token(page_token)
+    .send()
+    .await;
+```*/
+    pub fn list_policies(&self) -> builder::ListPolicies<'_> {
+        builder::ListPolicies::new(self)
+    }
+    /**Fetch one policy
+
+Returns one policy by its ID.
+
+Sends a `GET` request to `/v3/policies/{policy_id}`
+
+Arguments:
+- `policy_id`: The policy's ID. Never empty.
+```ignore
+let response = client.get_policy()
+    .policy_id(policy_id)
+    .send()
+    .await;
+```*/
+    pub fn get_policy(&self) -> builder::GetPolicy<'_> {
+        builder::GetPolicy::new(self)
+    }
+    /**List the rules of the application
+
+Returns one page of the application's rules. Paging is by cursor: pass the answer's `next_cursor` as `page_token` to fetch the next page. Nylas documents `data` as the array of rules with `next_cursor` beside it, but has also been seen answering with a nested envelope, `data: {items: [...], next_cursor}`; both forms are described here and a client must accept either.
+
+Sends a `GET` request to `/v3/rules`
+
+Arguments:
+- `limit`: Largest number of items to return in this page, at most 200 (Nylas's default is 50).
+- `page_token`: The `next_cursor` of the previous page.
+```ignore
+let response = client.list_rules()
+    .limit(limit)
+    .page_token(page_token)
+    .send()
+    .await;
+```*/
+    pub fn list_rules(&self) -> builder::ListRules<'_> {
+        builder::ListRules::new(self)
+    }
+    /**Fetch one rule
+
+Returns one rule by its ID.
+
+Sends a `GET` request to `/v3/rules/{rule_id}`
+
+Arguments:
+- `rule_id`: The rule's ID. Never empty.
+```ignore
+let response = client.get_rule()
+    .rule_id(rule_id)
+    .send()
+    .await;
+```*/
+    pub fn get_rule(&self) -> builder::GetRule<'_> {
+        builder::GetRule::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -2831,6 +5687,894 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "manually_assign_workspace",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_all_grants`]
+
+[`Client::get_all_grants`]: super::Client::get_all_grants*/
+    #[derive(Debug, Clone)]
+    pub struct GetAllGrants<'a> {
+        client: &'a super::Client,
+        before: Result<Option<i64>, String>,
+        email: Result<Option<::std::string::String>, String>,
+        grant_status: Result<Option<types::GetAllGrantsGrantStatus>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        offset: Result<Option<i32>, String>,
+        order_by: Result<Option<types::GetAllGrantsOrderBy>, String>,
+        provider: Result<Option<::std::string::String>, String>,
+        since: Result<Option<i64>, String>,
+        sort_by: Result<Option<types::GetAllGrantsSortBy>, String>,
+        workspace_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetAllGrants<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                before: Ok(None),
+                email: Ok(None),
+                grant_status: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                order_by: Ok(None),
+                provider: Ok(None),
+                since: Ok(None),
+                sort_by: Ok(None),
+                workspace_id: Ok(None),
+            }
+        }
+        pub fn before<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.before = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for before failed".to_string());
+            self
+        }
+        pub fn email<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.email = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for email failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn grant_status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetAllGrantsGrantStatus>,
+        {
+            self.grant_status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetAllGrantsGrantStatus` for grant_status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn order_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetAllGrantsOrderBy>,
+        {
+            self.order_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetAllGrantsOrderBy` for order_by failed".to_string()
+                });
+            self
+        }
+        pub fn provider<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.provider = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for provider failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn since<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.since = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for since failed".to_string());
+            self
+        }
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetAllGrantsSortBy>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetAllGrantsSortBy` for sort_by failed".to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v3/grants`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GrantListResponse>, Error<types::Error>> {
+            let Self {
+                client,
+                before,
+                email,
+                grant_status,
+                limit,
+                offset,
+                order_by,
+                provider,
+                since,
+                sort_by,
+                workspace_id,
+            } = self;
+            let before = before.map_err(Error::InvalidRequest)?;
+            let email = email.map_err(Error::InvalidRequest)?;
+            let grant_status = grant_status.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let order_by = order_by.map_err(Error::InvalidRequest)?;
+            let provider = provider.map_err(Error::InvalidRequest)?;
+            let since = since.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v3/grants", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("before", &before))
+                .query(&progenitor_client::QueryParam::new("email", &email))
+                .query(
+                    &progenitor_client::QueryParam::new("grant_status", &grant_status),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("order_by", &order_by))
+                .query(&progenitor_client::QueryParam::new("provider", &provider))
+                .query(&progenitor_client::QueryParam::new("since", &since))
+                .query(&progenitor_client::QueryParam::new("sort_by", &sort_by))
+                .query(
+                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_all_grants",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_grant_by_id`]
+
+[`Client::get_grant_by_id`]: super::Client::get_grant_by_id*/
+    #[derive(Debug, Clone)]
+    pub struct GetGrantById<'a> {
+        client: &'a super::Client,
+        grant_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetGrantById<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                grant_id: Err("grant_id was not initialized".to_string()),
+            }
+        }
+        pub fn grant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.grant_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for grant_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v3/grants/{grant_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GrantResponse>, Error<types::Error>> {
+            let Self { client, grant_id } = self;
+            let grant_id = grant_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v3/grants/{}", client.baseurl, encode_path(& grant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_grant_by_id",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_application`]
+
+[`Client::get_application`]: super::Client::get_application*/
+    #[derive(Debug, Clone)]
+    pub struct GetApplication<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> GetApplication<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/v3/applications`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApplicationResponse>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!("{}/v3/applications", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_application",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_policies`]
+
+[`Client::list_policies`]: super::Client::list_policies*/
+    #[derive(Debug, Clone)]
+    pub struct ListPolicies<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        page_token: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListPolicies<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                page_token: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page_token failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v3/policies`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PolicyListResponse>, Error<types::Error>> {
+            let Self { client, limit, page_token } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let page_token = page_token.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v3/policies", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("page_token", &page_token))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_policies",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_policy`]
+
+[`Client::get_policy`]: super::Client::get_policy*/
+    #[derive(Debug, Clone)]
+    pub struct GetPolicy<'a> {
+        client: &'a super::Client,
+        policy_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetPolicy<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                policy_id: Err("policy_id was not initialized".to_string()),
+            }
+        }
+        pub fn policy_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.policy_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for policy_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v3/policies/{policy_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PolicyResponse>, Error<types::Error>> {
+            let Self { client, policy_id } = self;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v3/policies/{}", client.baseurl, encode_path(& policy_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_policy",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_rules`]
+
+[`Client::list_rules`]: super::Client::list_rules*/
+    #[derive(Debug, Clone)]
+    pub struct ListRules<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        page_token: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListRules<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                page_token: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page_token failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v3/rules`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RuleListResponse>, Error<types::Error>> {
+            let Self { client, limit, page_token } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let page_token = page_token.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v3/rules", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("page_token", &page_token))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_rules",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_rule`]
+
+[`Client::get_rule`]: super::Client::get_rule*/
+    #[derive(Debug, Clone)]
+    pub struct GetRule<'a> {
+        client: &'a super::Client,
+        rule_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetRule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                rule_id: Err("rule_id was not initialized".to_string()),
+            }
+        }
+        pub fn rule_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.rule_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for rule_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v3/rules/{rule_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RuleResponse>, Error<types::Error>> {
+            let Self { client, rule_id } = self;
+            let rule_id = rule_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v3/rules/{}", client.baseurl, encode_path(& rule_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_rule",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

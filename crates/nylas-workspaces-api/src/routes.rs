@@ -186,6 +186,69 @@ pub const MANUALLY_ASSIGN_WORKSPACE: Route = Route {
     path: "/v3/workspaces/{workspace_id}/manual-assign",
     path_params: &["workspace_id"],
 };
+/// List the grants of the application.
+///
+/// `GET /v3/grants` (operation `get-all-grants`).
+pub const GET_ALL_GRANTS: Route = Route {
+    operation_id: "get-all-grants",
+    method: "GET",
+    path: "/v3/grants",
+    path_params: &[],
+};
+/// Fetch one grant.
+///
+/// `GET /v3/grants/{grant_id}` (operation `get_grant_by_id`).
+pub const GET_GRANT_BY_ID: Route = Route {
+    operation_id: "get_grant_by_id",
+    method: "GET",
+    path: "/v3/grants/{grant_id}",
+    path_params: &["grant_id"],
+};
+/// Fetch the application.
+///
+/// `GET /v3/applications` (operation `get_application`).
+pub const GET_APPLICATION: Route = Route {
+    operation_id: "get_application",
+    method: "GET",
+    path: "/v3/applications",
+    path_params: &[],
+};
+/// List the policies of the application.
+///
+/// `GET /v3/policies` (operation `list-policies`).
+pub const LIST_POLICIES: Route = Route {
+    operation_id: "list-policies",
+    method: "GET",
+    path: "/v3/policies",
+    path_params: &[],
+};
+/// Fetch one policy.
+///
+/// `GET /v3/policies/{policy_id}` (operation `get-policy`).
+pub const GET_POLICY: Route = Route {
+    operation_id: "get-policy",
+    method: "GET",
+    path: "/v3/policies/{policy_id}",
+    path_params: &["policy_id"],
+};
+/// List the rules of the application.
+///
+/// `GET /v3/rules` (operation `list-rules`).
+pub const LIST_RULES: Route = Route {
+    operation_id: "list-rules",
+    method: "GET",
+    path: "/v3/rules",
+    path_params: &[],
+};
+/// Fetch one rule.
+///
+/// `GET /v3/rules/{rule_id}` (operation `get-rule`).
+pub const GET_RULE: Route = Route {
+    operation_id: "get-rule",
+    method: "GET",
+    path: "/v3/rules/{rule_id}",
+    path_params: &["rule_id"],
+};
 /// Every operation of the spec, in the spec's order.
 pub const ALL: &[Route] = &[
     GET_ALL_WORKSPACES,
@@ -195,6 +258,13 @@ pub const ALL: &[Route] = &[
     UPDATE_WORKSPACE,
     AUTOGROUP_WORKSPACE,
     MANUALLY_ASSIGN_WORKSPACE,
+    GET_ALL_GRANTS,
+    GET_GRANT_BY_ID,
+    GET_APPLICATION,
+    LIST_POLICIES,
+    GET_POLICY,
+    LIST_RULES,
+    GET_RULE,
 ];
 /// At most this many entries in the `assign_grants` list of one `manually-assign-workspace` request body (the spec's `maxItems`).
 pub const MANUALLY_ASSIGN_WORKSPACE_ASSIGN_GRANTS_MAX_ITEMS: usize = 500;

@@ -1,4 +1,4 @@
-//! The generated route table: complete (the seven operations, each once), consistent (every
+//! The generated route table: complete (the fourteen operations, each once), consistent (every
 //! placeholder of a path is a listed parameter and `path_with` fills them all), agreeing with
 //! the generated client (same paths on the wire), and refusing segments that would address
 //! another resource.
@@ -8,7 +8,7 @@ use nylas_workspaces_api::routes::{self, PathError, Route};
 use nylas_workspaces_api::{Client, types};
 
 #[test]
-fn all_lists_the_seven_operations_once_each() {
+fn all_lists_the_fourteen_operations_once_each() {
     let mut ids: Vec<&str> = routes::ALL.iter().map(|r| r.operation_id).collect();
     ids.sort_unstable();
     assert_eq!(
@@ -17,8 +17,15 @@ fn all_lists_the_seven_operations_once_each() {
             "autogroup-workspace",
             "create-workspace",
             "delete-workspace",
+            "get-all-grants",
             "get-all-workspaces",
+            "get-policy",
+            "get-rule",
             "get-workspace",
+            "get_application",
+            "get_grant_by_id",
+            "list-policies",
+            "list-rules",
             "manually-assign-workspace",
             "update-workspace",
         ]
@@ -26,7 +33,11 @@ fn all_lists_the_seven_operations_once_each() {
     let mut addresses: Vec<(&str, &str)> = routes::ALL.iter().map(|r| (r.method, r.path)).collect();
     addresses.sort_unstable();
     addresses.dedup();
-    assert_eq!(addresses.len(), 7, "two operations share a method and path");
+    assert_eq!(
+        addresses.len(),
+        14,
+        "two operations share a method and path"
+    );
 }
 
 #[test]
@@ -39,6 +50,13 @@ fn the_named_constants_are_the_entries_of_all() {
         routes::DELETE_WORKSPACE,
         routes::AUTOGROUP_WORKSPACE,
         routes::MANUALLY_ASSIGN_WORKSPACE,
+        routes::GET_ALL_GRANTS,
+        routes::GET_GRANT_BY_ID,
+        routes::GET_APPLICATION,
+        routes::LIST_POLICIES,
+        routes::GET_POLICY,
+        routes::LIST_RULES,
+        routes::GET_RULE,
     ];
     for route in named {
         assert!(routes::ALL.contains(&route), "{route:?} is not in ALL");
@@ -49,6 +67,11 @@ fn the_named_constants_are_the_entries_of_all() {
         "/v3/workspaces/{workspace_id}/manual-assign"
     );
     assert_eq!(routes::UPDATE_WORKSPACE.method, "PATCH");
+    assert_eq!(routes::GET_GRANT_BY_ID.path, "/v3/grants/{grant_id}");
+    assert_eq!(routes::GET_GRANT_BY_ID.path_params, ["grant_id"]);
+    assert_eq!(routes::GET_APPLICATION.path, "/v3/applications");
+    assert_eq!(routes::GET_RULE.path_params, ["rule_id"]);
+    assert_eq!(routes::GET_POLICY.path_params, ["policy_id"]);
 }
 
 #[test]

@@ -18,9 +18,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::json_response;
+use crate::catalog::{NewPolicy, NewRule};
 use crate::config::MAX_LATENCY;
 use crate::faults::{Fault, FaultRates, Operation};
 use crate::model::NewGrant;
+use crate::quirks::Quirks;
 use crate::rate_limit::{RateLimit, TokenBucket};
 use crate::seed::{NewWorkspace, Seed};
 use crate::shared::{self, Shared};
@@ -44,6 +46,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/clock", get(clock).put(set_clock))
         .route("/clock/advance", post(advance_clock))
         .route("/calls", get(calls))
+        .route("/quirks", get(quirks).put(set_quirks))
         .fallback(|| async { fail(StatusCode::NOT_FOUND, "no such admin route") })
         .method_not_allowed_fallback(|| async {
             fail(
@@ -164,21 +167,16 @@ async fn add_workspace(State(shared): State<Arc<Shared>>, body: Bytes) -> Respon
     })())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IdBody {
-    #[serde(default)]
-    id: Option<String>,
-}
-
 async fn policies(State(shared): State<Arc<Shared>>) -> Response {
     ok(json!(shared.lock().state.policies()))
 }
 
 async fn add_policy(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     respond((|| {
-        let IdBody { id } = parse(&body)?;
-        let id = shared.lock().state.add_policy(id).map_err(bad)?;
+        let policy: NewPolicy = parse(&body)?;
+        let mut inner = shared.lock();
+        let now = inner.clock.now_secs();
+        let id = inner.state.add_policy(policy, now).map_err(bad)?;
         Ok(json!({"policy_id": id}))
     })())
 }
@@ -189,8 +187,10 @@ async fn rules(State(shared): State<Arc<Shared>>) -> Response {
 
 async fn add_rule(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     respond((|| {
-        let IdBody { id } = parse(&body)?;
-        let id = shared.lock().state.add_rule(id).map_err(bad)?;
+        let rule: NewRule = parse(&body)?;
+        let mut inner = shared.lock();
+        let now = inner.clock.now_secs();
+        let id = inner.state.add_rule(rule, now).map_err(bad)?;
         Ok(json!({"rule_id": id}))
     })())
 }
@@ -346,4 +346,20 @@ async fn calls(State(shared): State<Arc<Shared>>) -> Response {
         .map(|op| (op.operation_id(), inner.calls[op.index()]))
         .collect();
     ok(json!(counts))
+}
+
+async fn quirks(State(shared): State<Arc<Shared>>) -> Response {
+    ok(json!(shared.lock().quirks))
+}
+
+/// `PUT /_emulator/quirks`: the whole set of quirks (omitted ones are switched off).
+async fn set_quirks(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    respond((|| {
+        let quirks: Quirks = parse(&body)?;
+        if let Some(problem) = quirks.problem() {
+            return Err(bad(problem));
+        }
+        shared.lock().quirks = quirks;
+        Ok(json!(quirks))
+    })())
 }

@@ -1,4 +1,5 @@
-//! The seven endpoints of the Workspaces API, as axum handlers.
+//! The seven endpoints of the Workspaces API, as axum handlers (the read-side endpoints
+//! around them are in `api_read`).
 //!
 //! Handlers only decode, lock, call the rule in `state`, and render; authentication, latency
 //! and injected faults are handled before a request gets here (see `server`).
@@ -42,6 +43,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/v3/workspaces/{workspace_id}/manual-assign",
             post(manual_assign),
         )
+        .merge(crate::api_read::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .with_state(shared)

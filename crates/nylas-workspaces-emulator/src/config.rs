@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::error::EmulatorError;
 use crate::faults::FaultRates;
+use crate::quirks::Quirks;
 use crate::rate_limit::RateLimit;
 use crate::seed::Seed;
 
@@ -60,6 +61,7 @@ pub struct EmulatorConfig {
     pub(crate) list_page_size: Option<usize>,
     pub(crate) header_read_timeout: Duration,
     pub(crate) admin_token: Option<String>,
+    pub(crate) quirks: Quirks,
 }
 
 impl Default for EmulatorConfig {
@@ -82,6 +84,7 @@ impl Default for EmulatorConfig {
             list_page_size: None,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             admin_token: None,
+            quirks: Quirks::default(),
         }
     }
 }
@@ -223,8 +226,57 @@ impl EmulatorConfig {
         self
     }
 
+    /// Which live quirks of Nylas's listings to reproduce (all off by default); see
+    /// [`Quirks`]. The methods below switch one at a time.
+    #[must_use]
+    pub fn quirks(mut self, quirks: Quirks) -> Self {
+        self.quirks = quirks;
+        self
+    }
+
+    /// Answers `GET /v3/rules` with the nested envelope `{data: {items, next_cursor}}`.
+    #[must_use]
+    pub fn nested_rules_envelope(mut self, on: bool) -> Self {
+        self.quirks.nested_rules_envelope = on;
+        self
+    }
+
+    /// Sends a `next_cursor` on the last non-empty page of `GET /v3/policies` too.
+    #[must_use]
+    pub fn trailing_policy_cursor(mut self, on: bool) -> Self {
+        self.quirks.trailing_policy_cursor = on;
+        self
+    }
+
+    /// Caps every page of grants, policies and rules at `size` items, whatever the client
+    /// asked for (the grants listing echoes the size it used in `limit`). At least 1.
+    #[must_use]
+    pub fn page_size_cap(mut self, size: usize) -> Self {
+        self.quirks.page_size_cap = Some(size);
+        self
+    }
+
+    /// Leaves grants created within the last `lag` (by the emulator's clock, in whole
+    /// seconds) out of grant listings filtered by `workspace_id`.
+    #[must_use]
+    pub fn filtered_grant_lag(mut self, lag: Duration) -> Self {
+        self.quirks.filtered_grant_lag_secs = Some(lag.as_secs());
+        self
+    }
+
+    /// Leaves `workspace_id` out of grants in the default workspace whose provider is not
+    /// `nylas`.
+    #[must_use]
+    pub fn omit_default_workspace_id(mut self, on: bool) -> Self {
+        self.quirks.omit_default_workspace_id = on;
+        self
+    }
+
     /// Refuses settings the emulator cannot honour, before anything is bound.
     pub(crate) fn validate(&self) -> Result<(), EmulatorError> {
+        if let Some(problem) = self.quirks.problem() {
+            return Err(EmulatorError::InvalidConfig(problem));
+        }
         self.fault_rates.validate()?;
         if let Some(limit) = &self.rate_limit {
             limit.validate()?;
@@ -275,6 +327,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("rate_limit", &self.rate_limit)
             .field("list_page_size", &self.list_page_size)
             .field("header_read_timeout", &self.header_read_timeout)
+            .field("quirks", &self.quirks)
             .field(
                 "admin_token",
                 &self.admin_token.as_ref().map(|_| "<redacted>"),

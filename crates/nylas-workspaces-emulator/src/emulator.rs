@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use nylas_workspaces_api::types;
 
+use crate::catalog::{NewPolicy, NewRule};
 use crate::clock::Clock;
 use crate::config::EmulatorConfig;
 use crate::error::EmulatorError;
 use crate::faults::{Fault, FaultRates, Operation};
 use crate::model::{GrantSnapshot, NewGrant};
+use crate::quirks::Quirks;
 use crate::rate_limit::{RateLimit, TokenBucket};
 use crate::seed::{NewWorkspace, Seed};
 use crate::server::ServerThread;
@@ -102,32 +104,61 @@ impl Emulator {
         shared::add_workspace(&mut inner.state, workspace, now)
     }
 
-    /// Adds a policy that belongs to the application; returns its new ID.
+    /// Adds a policy that belongs to the application, named `Policy <id>`; returns its new
+    /// ID. [`Emulator::add_named_policy`] and [`Emulator::add_policy_with`] give it a name.
     pub fn add_policy(&self) -> String {
-        self.shared
-            .lock()
-            .state
-            .add_policy(None)
-            .expect("generated IDs are never empty")
+        self.add_policy_with(NewPolicy {
+            id: None,
+            name: None,
+        })
+        .expect("a generated ID and name are never empty")
     }
 
-    /// Adds a policy with a chosen ID.
+    /// Adds a policy with this name; returns its new ID.
+    pub fn add_named_policy(&self, name: impl Into<String>) -> Result<String, EmulatorError> {
+        self.add_policy_with(NewPolicy::new(name))
+    }
+
+    /// Adds a policy with a chosen ID (named `Policy <id>`).
     pub fn add_policy_with_id(&self, id: impl Into<String>) -> Result<String, EmulatorError> {
-        self.shared.lock().state.add_policy(Some(id.into()))
+        self.add_policy_with(NewPolicy {
+            id: Some(id.into()),
+            name: None,
+        })
     }
 
-    /// Adds a rule that belongs to the application; returns its new ID.
+    /// Adds a policy as described (an empty ID or name is refused); returns its ID. An ID
+    /// that exists already is kept as it is.
+    pub fn add_policy_with(&self, policy: NewPolicy) -> Result<String, EmulatorError> {
+        let mut inner = self.shared.lock();
+        let now = inner.clock.now_secs();
+        inner.state.add_policy(policy, now)
+    }
+
+    /// Adds a rule that belongs to the application, named `Rule <id>`; returns its new ID.
+    /// [`Emulator::add_named_rule`] and [`Emulator::add_rule_with`] give it a name.
     pub fn add_rule(&self) -> String {
-        self.shared
-            .lock()
-            .state
-            .add_rule(None)
-            .expect("generated IDs are never empty")
+        self.add_rule_with(NewRule::unnamed())
+            .expect("a generated ID and the default fields are always accepted")
     }
 
-    /// Adds a rule with a chosen ID.
+    /// Adds an enabled inbound rule of priority 10 with this name; returns its new ID.
+    pub fn add_named_rule(&self, name: impl Into<String>) -> Result<String, EmulatorError> {
+        self.add_rule_with(NewRule::new(name))
+    }
+
+    /// Adds a rule with a chosen ID (named `Rule <id>`).
     pub fn add_rule_with_id(&self, id: impl Into<String>) -> Result<String, EmulatorError> {
-        self.shared.lock().state.add_rule(Some(id.into()))
+        self.add_rule_with(NewRule::unnamed().id(id))
+    }
+
+    /// Adds a rule as described (an empty ID or name, a priority outside 0..=1000 or a
+    /// trigger other than `inbound`/`outbound` is refused); returns its ID. An ID that
+    /// exists already is kept as it is.
+    pub fn add_rule_with(&self, rule: NewRule) -> Result<String, EmulatorError> {
+        let mut inner = self.shared.lock();
+        let now = inner.clock.now_secs();
+        inner.state.add_rule(rule, now)
     }
 
     /// Adds everything in `seed` except `application_id` and `default_workspace`, which only
@@ -261,6 +292,20 @@ impl Emulator {
         let mut inner = self.shared.lock();
         let now = inner.clock.now_ms();
         inner.limiter = limit.map(|l| TokenBucket::new(l, now));
+        Ok(())
+    }
+
+    /// The live quirks in force (see [`Quirks`]).
+    pub fn quirks(&self) -> Quirks {
+        self.shared.lock().quirks
+    }
+
+    /// Switches the live quirks (see [`Quirks`]); a page-size cap of 0 is refused.
+    pub fn set_quirks(&self, quirks: Quirks) -> Result<(), EmulatorError> {
+        if let Some(problem) = quirks.problem() {
+            return Err(EmulatorError::InvalidConfig(problem));
+        }
+        self.shared.lock().quirks = quirks;
         Ok(())
     }
 

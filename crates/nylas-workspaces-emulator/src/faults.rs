@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::EmulatorError;
 use crate::rng::SplitMix64;
 
-/// The seven operations of the Workspaces API, named after their OpenAPI `operationId`s.
+/// The operations the emulator serves, named after their OpenAPI `operationId`s: the seven
+/// of the Workspaces API and the seven read-side ones around them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Operation {
@@ -31,10 +32,24 @@ pub enum Operation {
     AutoGroup,
     #[serde(rename = "manually-assign-workspace")]
     ManualAssign,
+    #[serde(rename = "get-all-grants")]
+    ListGrants,
+    #[serde(rename = "get_grant_by_id")]
+    GetGrant,
+    #[serde(rename = "get_application")]
+    GetApplication,
+    #[serde(rename = "list-policies")]
+    ListPolicies,
+    #[serde(rename = "get-policy")]
+    GetPolicy,
+    #[serde(rename = "list-rules")]
+    ListRules,
+    #[serde(rename = "get-rule")]
+    GetRule,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 7] = [
+    pub const ALL: [Operation; 14] = [
         Self::ListWorkspaces,
         Self::CreateWorkspace,
         Self::GetWorkspace,
@@ -42,6 +57,13 @@ impl Operation {
         Self::DeleteWorkspace,
         Self::AutoGroup,
         Self::ManualAssign,
+        Self::ListGrants,
+        Self::GetGrant,
+        Self::GetApplication,
+        Self::ListPolicies,
+        Self::GetPolicy,
+        Self::ListRules,
+        Self::GetRule,
     ];
 
     /// The `operationId` in `openapi/workspaces.json`.
@@ -54,6 +76,13 @@ impl Operation {
             Self::DeleteWorkspace => "delete-workspace",
             Self::AutoGroup => "autogroup-workspace",
             Self::ManualAssign => "manually-assign-workspace",
+            Self::ListGrants => "get-all-grants",
+            Self::GetGrant => "get_grant_by_id",
+            Self::GetApplication => "get_application",
+            Self::ListPolicies => "list-policies",
+            Self::GetPolicy => "get-policy",
+            Self::ListRules => "list-rules",
+            Self::GetRule => "get-rule",
         }
     }
 
@@ -64,6 +93,21 @@ impl Operation {
     /// Which operation a request addresses, from its method and path (`None` when it is not
     /// one of the seven, e.g. an admin route or an unknown path).
     pub(crate) fn classify(method: &Method, path: &str) -> Option<Self> {
+        if method == Method::GET {
+            let read_side = match path.strip_prefix("/v3/")?.split('/').collect::<Vec<_>>()[..] {
+                ["grants"] => Some(Self::ListGrants),
+                ["grants", id] if !id.is_empty() => Some(Self::GetGrant),
+                ["applications"] => Some(Self::GetApplication),
+                ["policies"] => Some(Self::ListPolicies),
+                ["policies", id] if !id.is_empty() => Some(Self::GetPolicy),
+                ["rules"] => Some(Self::ListRules),
+                ["rules", id] if !id.is_empty() => Some(Self::GetRule),
+                _ => None,
+            };
+            if read_side.is_some() {
+                return read_side;
+            }
+        }
         let rest = path.strip_prefix("/v3/workspaces")?;
         let segments: Vec<&str> = if rest.is_empty() {
             Vec::new()
@@ -289,6 +333,31 @@ fn take_scripted(list: &mut Vec<Scripted>, operation: Operation) -> Option<Fault
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classify_read_side_routes() {
+        for (method, path, want) in [
+            (Method::GET, "/v3/grants", Some(Operation::ListGrants)),
+            (Method::GET, "/v3/grants/g-1", Some(Operation::GetGrant)),
+            (Method::GET, "/v3/grants/", None),
+            (Method::POST, "/v3/grants", None),
+            (
+                Method::GET,
+                "/v3/applications",
+                Some(Operation::GetApplication),
+            ),
+            (Method::GET, "/v3/policies", Some(Operation::ListPolicies)),
+            (Method::GET, "/v3/policies/p", Some(Operation::GetPolicy)),
+            (Method::GET, "/v3/rules", Some(Operation::ListRules)),
+            (Method::GET, "/v3/rules/r", Some(Operation::GetRule)),
+            (Method::GET, "/v3/rules/r/x", None),
+        ] {
+            assert_eq!(Operation::classify(&method, path), want, "{method} {path}");
+        }
+        for op in Operation::ALL {
+            assert_eq!(op.operation_id().parse::<Operation>().unwrap(), op);
+        }
+    }
 
     #[test]
     fn classify_routes() {

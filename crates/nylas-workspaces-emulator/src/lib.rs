@@ -49,13 +49,17 @@
 //!
 //! - An auto-group job finishes before its response is sent, so its effect is visible at once.
 //! - Injected faults strike before a request is handled, so a failed call never changes state.
-//! - Grants are seeded through this API (or `/_emulator/grants`), not through `/v3/grants`.
+//! - Grants are seeded through this API (or `/_emulator/grants`), not through `/v3/grants`,
+//!   which, like `/v3/applications`, `/v3/policies` and `/v3/rules`, is read-only here.
+//! - The live quirks of those listings (see [`Quirks`]) are off unless switched on.
 //! - An auto-group job leaves alone the grants of a domain whose workspace has `auto_group`
 //!   false (that workspace is managed by hand).
 
 mod admin;
 mod api;
 mod api_error;
+mod api_read;
+mod catalog;
 mod checks;
 mod clock;
 mod config;
@@ -65,7 +69,9 @@ mod faults;
 mod idempotency;
 mod model;
 mod patch;
+mod quirks;
 mod rate_limit;
+mod read_side;
 mod rng;
 mod seed;
 mod server;
@@ -73,10 +79,12 @@ mod shared;
 mod state;
 mod wire;
 
+pub use catalog::{DEFAULT_RULE_PRIORITY, MAX_RULE_PRIORITY, NewPolicy, NewRule};
 pub use config::{DEFAULT_API_KEY, EmulatorConfig, MAX_ADMIN_BODY_BYTES, MAX_API_BODY_BYTES};
 pub use emulator::Emulator;
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultRates, Operation};
-pub use model::{GrantSnapshot, NewGrant};
+pub use model::{DEFAULT_PROVIDER, GrantSnapshot, NewGrant};
+pub use quirks::{MAX_CURSOR_PAGE_SIZE, Quirks};
 pub use rate_limit::RateLimit;
 pub use seed::{NewWorkspace, Seed};

@@ -28,8 +28,9 @@ impl WorkspaceRecord {
 
 /// A grant (an Agent Account) to add to the emulator, from Rust, the admin API or a seed file.
 ///
-/// Only `email` is required: a grant is valid, created "now" (by the emulator's clock) and
-/// placed by the API's rule for new grants unless told otherwise.
+/// Only `email` is required: a grant is a valid Agent Account (provider `nylas`), created
+/// "now" (by the emulator's clock) and placed by the API's rule for new grants unless told
+/// otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewGrant {
@@ -41,6 +42,15 @@ pub struct NewGrant {
     /// Creation time in Unix seconds; the emulator's clock when `None`.
     #[serde(default)]
     pub created_at: Option<i64>,
+    /// Time of the last change in Unix seconds; `created_at` when `None`.
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+    /// The grant's provider (`google`, `microsoft`, ...); [`DEFAULT_PROVIDER`] when `None`.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The account owner's display name; not sent when `None`.
+    #[serde(default)]
+    pub name: Option<String>,
     /// Put the grant in this workspace (ID or domain) instead of placing it by the rule for
     /// new grants, as `POST /v3/connect/custom` with a `workspace_id` would.
     #[serde(default)]
@@ -54,6 +64,9 @@ fn default_valid() -> bool {
     true
 }
 
+/// The provider of a grant that names none: `nylas`, an Agent Account.
+pub const DEFAULT_PROVIDER: &str = "nylas";
+
 impl NewGrant {
     /// A valid grant for `email`, created now and placed by the rule for new grants.
     pub fn new(email: impl Into<String>) -> Self {
@@ -61,9 +74,33 @@ impl NewGrant {
             email: email.into(),
             valid: true,
             created_at: None,
+            updated_at: None,
+            provider: None,
+            name: None,
             workspace_id: None,
             grant_id: None,
         }
+    }
+
+    /// Sets the provider, such as `google` (`nylas` when never set).
+    #[must_use]
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(provider.into());
+        self
+    }
+
+    /// Sets the time of the last change, in Unix seconds.
+    #[must_use]
+    pub fn updated_at(mut self, unix_secs: i64) -> Self {
+        self.updated_at = Some(unix_secs);
+        self
+    }
+
+    /// Sets the account owner's display name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
     }
 
     /// Marks the grant valid or invalid.
@@ -102,6 +139,12 @@ pub struct GrantSnapshot {
     pub email: String,
     pub valid: bool,
     pub created_at: i64,
+    /// Time of the last change, in Unix seconds.
+    pub updated_at: i64,
+    /// The grant's provider, such as `nylas` or `google`.
+    pub provider: String,
+    /// The account owner's display name, if one was given.
+    pub name: Option<String>,
     /// `None` when the grant belongs to no workspace.
     pub workspace_id: Option<String>,
 }

@@ -26,6 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::{NewPolicy, NewRule};
 use crate::error::EmulatorError;
 use crate::model::NewGrant;
 
@@ -42,12 +43,12 @@ pub struct Seed {
     /// A fixed ID for the default workspace.
     #[serde(default)]
     pub default_workspace_id: Option<String>,
-    /// Policy IDs that belong to the application.
+    /// Policies that belong to the application: bare IDs or `{"id", "name"}` objects.
     #[serde(default)]
-    pub policies: Vec<String>,
-    /// Rule IDs that belong to the application.
+    pub policies: Vec<NewPolicy>,
+    /// Rules that belong to the application: bare IDs or objects (see [`NewRule`]).
     #[serde(default)]
-    pub rules: Vec<String>,
+    pub rules: Vec<NewRule>,
     /// Workspaces besides the default one, created in order.
     #[serde(default)]
     pub workspaces: Vec<NewWorkspace>,

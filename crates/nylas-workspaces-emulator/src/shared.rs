@@ -12,6 +12,7 @@ use crate::config::EmulatorConfig;
 use crate::error::EmulatorError;
 use crate::faults::{Fault, FaultPlan, Operation};
 use crate::idempotency::IdempotencyStore;
+use crate::quirks::Quirks;
 use crate::rate_limit::TokenBucket;
 use crate::rng::SplitMix64;
 use crate::seed::{NewWorkspace, Seed};
@@ -35,6 +36,8 @@ pub(crate) struct Inner {
     pub(crate) limiter: Option<TokenBucket>,
     /// Page size of the workspace list when the caller sends no `limit`.
     pub(crate) list_page_size: Option<usize>,
+    /// The live quirks of the read-side listings that are switched on.
+    pub(crate) quirks: Quirks,
     /// Requests that reached each operation (after authentication), faulted ones included.
     pub(crate) calls: [u64; Operation::ALL.len()],
     /// Successful answers to POSTs that carried an `Idempotency-Key` (with the body that was
@@ -111,6 +114,7 @@ impl Shared {
                     .rate_limit
                     .map(|limit| TokenBucket::new(limit, clock.now_ms())),
                 list_page_size: config.list_page_size,
+                quirks: config.quirks,
                 calls: [0; Operation::ALL.len()],
                 idempotent_replies: IdempotencyStore::default(),
                 request_ids,
@@ -196,10 +200,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 pub(crate) fn apply_seed(state: &mut State, seed: Seed, now: i64) -> Result<(), EmulatorError> {
     for policy in seed.policies {
-        state.add_policy(Some(policy))?;
+        state.add_policy(policy, now)?;
     }
     for rule in seed.rules {
-        state.add_rule(Some(rule))?;
+        state.add_rule(rule, now)?;
     }
     for workspace in seed.workspaces {
         add_workspace(state, workspace, now)?;

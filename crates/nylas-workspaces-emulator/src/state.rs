@@ -3,13 +3,16 @@
 //! Everything here is plain synchronous code over one value, so every rule can be unit-tested
 //! without HTTP and the server only has to lock, call and render.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use nylas_workspaces_api::types;
 
 use crate::api_error::ApiError;
+use crate::catalog::{NewPolicy, NewRule, PolicyRecord, RuleRecord};
 use crate::error::EmulatorError;
-use crate::model::{GrantSnapshot, NewGrant, WorkspaceRecord, email_domain, is_plausible_domain};
+use crate::model::{
+    DEFAULT_PROVIDER, GrantSnapshot, NewGrant, WorkspaceRecord, email_domain, is_plausible_domain,
+};
 use crate::patch::WorkspacePatch;
 use crate::rng::SplitMix64;
 
@@ -26,22 +29,26 @@ pub(crate) struct State {
     pub(crate) application_id: String,
     /// In creation order, which is also the order the list endpoint returns.
     workspaces: Vec<WorkspaceRecord>,
-    grants: HashMap<String, GrantRecord>,
+    pub(crate) grants: HashMap<String, GrantRecord>,
     /// Grant IDs in the order they were added, so listings are stable.
-    grant_order: Vec<String>,
-    policies: BTreeSet<String>,
-    rules: BTreeSet<String>,
+    pub(crate) grant_order: Vec<String>,
+    /// In the order they were added, which is the order they are listed in.
+    pub(crate) policies: Vec<PolicyRecord>,
+    pub(crate) rules: Vec<RuleRecord>,
     /// When the last auto-group job started, in Unix milliseconds.
     last_auto_group_ms: Option<i64>,
     ids: SplitMix64,
 }
 
 #[derive(Debug, Clone)]
-struct GrantRecord {
-    email: String,
-    valid: bool,
-    created_at: i64,
-    workspace_id: Option<String>,
+pub(crate) struct GrantRecord {
+    pub(crate) email: String,
+    pub(crate) valid: bool,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+    pub(crate) provider: String,
+    pub(crate) name: Option<String>,
+    pub(crate) workspace_id: Option<String>,
 }
 
 /// Result of a manual assignment, before it is rendered.
@@ -60,8 +67,8 @@ impl State {
             workspaces: Vec::new(),
             grants: HashMap::new(),
             grant_order: Vec::new(),
-            policies: BTreeSet::new(),
-            rules: BTreeSet::new(),
+            policies: Vec::new(),
+            rules: Vec::new(),
             last_auto_group_ms: None,
             ids,
         }
@@ -115,6 +122,9 @@ impl State {
             email: g.email.clone(),
             valid: g.valid,
             created_at: g.created_at,
+            updated_at: g.updated_at,
+            provider: g.provider.clone(),
+            name: g.name.clone(),
             workspace_id: g.workspace_id.clone(),
         })
     }
@@ -139,11 +149,11 @@ impl State {
     }
 
     pub(crate) fn policies(&self) -> Vec<String> {
-        self.policies.iter().cloned().collect()
+        self.policies.iter().map(|p| p.id.clone()).collect()
     }
 
     pub(crate) fn rules(&self) -> Vec<String> {
-        self.rules.iter().cloned().collect()
+        self.rules.iter().map(|r| r.id.clone()).collect()
     }
 
     // ----- seeding -------------------------------------------------------------------------
@@ -168,15 +178,43 @@ impl State {
         id
     }
 
-    pub(crate) fn add_policy(&mut self, id: Option<String>) -> Result<String, EmulatorError> {
-        let id = self.seed_id(id, "policy")?;
-        self.policies.insert(id.clone());
+    /// Adds a policy; adding an ID that exists already keeps the existing one (and its
+    /// name), as seeding the same ID twice always did.
+    pub(crate) fn add_policy(
+        &mut self,
+        policy: NewPolicy,
+        now: i64,
+    ) -> Result<String, EmulatorError> {
+        let id = self.seed_id(policy.id, "policy")?;
+        let name = named(policy.name, "policy", &id)?;
+        if !self.policies.iter().any(|p| p.id == id) {
+            self.policies.push(PolicyRecord {
+                id: id.clone(),
+                name,
+                created_at: now,
+            });
+        }
         Ok(id)
     }
 
-    pub(crate) fn add_rule(&mut self, id: Option<String>) -> Result<String, EmulatorError> {
-        let id = self.seed_id(id, "rule")?;
-        self.rules.insert(id.clone());
+    /// Adds a rule; adding an ID that exists already keeps the existing one.
+    pub(crate) fn add_rule(&mut self, rule: NewRule, now: i64) -> Result<String, EmulatorError> {
+        if let Some(problem) = rule.problem() {
+            return Err(EmulatorError::InvalidSeed(problem));
+        }
+        let id = self.seed_id(rule.id, "rule")?;
+        let name = named(rule.name, "rule", &id)?;
+        if !self.rules.iter().any(|r| r.id == id) {
+            self.rules.push(RuleRecord {
+                id: id.clone(),
+                name,
+                description: rule.description,
+                priority: rule.priority,
+                enabled: rule.enabled,
+                trigger: rule.trigger,
+                created_at: now,
+            });
+        }
         Ok(id)
     }
 
@@ -215,12 +253,25 @@ impl State {
             },
             None => self.placement_for_new_grant(&grant.email),
         };
+        let provider = match grant.provider {
+            Some(p) if p.trim().is_empty() => {
+                return Err(EmulatorError::InvalidSeed(format!(
+                    "grant '{id}' has an empty provider"
+                )));
+            }
+            Some(p) => p,
+            None => DEFAULT_PROVIDER.to_owned(),
+        };
+        let created_at = grant.created_at.unwrap_or(now);
         self.grants.insert(
             id.clone(),
             GrantRecord {
                 email: grant.email,
                 valid: grant.valid,
-                created_at: grant.created_at.unwrap_or(now),
+                created_at,
+                updated_at: grant.updated_at.unwrap_or(created_at),
+                provider,
+                name: grant.name,
                 workspace_id,
             },
         );
@@ -520,7 +571,7 @@ impl State {
     }
 
     fn check_policy(&self, policy_id: &str) -> Result<(), ApiError> {
-        if self.policies.contains(policy_id) {
+        if self.policies.iter().any(|p| p.id == policy_id) {
             Ok(())
         } else {
             Err(ApiError::bad_request(format!(
@@ -534,7 +585,7 @@ impl State {
         let mut seen = HashSet::new();
         let mut kept = Vec::with_capacity(rule_ids.len());
         for id in rule_ids {
-            if !self.rules.contains(&id) {
+            if !self.rules.iter().any(|r| r.id == id) {
                 return Err(ApiError::bad_request(format!(
                     "rule '{id}' does not belong to this application"
                 )));
@@ -544,6 +595,21 @@ impl State {
             }
         }
         Ok(kept)
+    }
+}
+
+/// The given name, or `Policy <id>` / `Rule <id>`; an empty name is refused.
+fn named(name: Option<String>, what: &str, id: &str) -> Result<String, EmulatorError> {
+    match name {
+        Some(name) if name.trim().is_empty() => Err(EmulatorError::InvalidSeed(format!(
+            "the name of {what} '{id}' must not be empty"
+        ))),
+        Some(name) => Ok(name),
+        None => {
+            let mut label = what.to_owned();
+            label[..1].make_ascii_uppercase();
+            Ok(format!("{label} {id}"))
+        }
     }
 }
 

@@ -7,7 +7,9 @@
 use std::time::Duration;
 
 use nylas_workspaces_api::types;
-use nylas_workspaces_emulator::{Emulator, EmulatorConfig, Fault, NewGrant, Operation};
+use nylas_workspaces_emulator::{
+    Emulator, EmulatorConfig, Fault, NewGrant, NewRule, Operation, Quirks,
+};
 use reqwest::Method;
 use serde_json::{Map, Value};
 
@@ -35,6 +37,23 @@ fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
 /// Checks `value` against an OpenAPI 3.0 schema; returns every violation with its JSON path.
 fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
     let schema = resolve(spec, schema);
+    if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
+        // Exactly one variant must accept the value.
+        let accepting = variants
+            .iter()
+            .filter(|variant| {
+                let mut inner = Vec::new();
+                validate(spec, variant, value, at, &mut inner);
+                inner.is_empty()
+            })
+            .count();
+        if accepting != 1 {
+            errors.push(format!(
+                "{at}: {accepting} variants of the oneOf accept {value}"
+            ));
+        }
+        return;
+    }
     if value.is_null() {
         if schema.get("nullable") != Some(&Value::Bool(true)) {
             errors.push(format!("{at}: null where the spec does not allow it"));
@@ -199,6 +218,27 @@ impl Checker {
             (Operation::ManualAssign, _) => {
                 serde_json::from_value::<types::ManualAssignResponse>(body.clone()).map(|_| ())
             }
+            (Operation::ListGrants, _) => {
+                serde_json::from_value::<types::GrantListResponse>(body.clone()).map(|_| ())
+            }
+            (Operation::GetGrant, _) => {
+                serde_json::from_value::<types::GrantResponse>(body.clone()).map(|_| ())
+            }
+            (Operation::GetApplication, _) => {
+                serde_json::from_value::<types::ApplicationResponse>(body.clone()).map(|_| ())
+            }
+            (Operation::ListPolicies, _) => {
+                serde_json::from_value::<types::PolicyListResponse>(body.clone()).map(|_| ())
+            }
+            (Operation::GetPolicy, _) => {
+                serde_json::from_value::<types::PolicyResponse>(body.clone()).map(|_| ())
+            }
+            (Operation::ListRules, _) => {
+                serde_json::from_value::<types::RuleListResponse>(body.clone()).map(|_| ())
+            }
+            (Operation::GetRule, _) => {
+                serde_json::from_value::<types::RuleResponse>(body.clone()).map(|_| ())
+            }
             _ => serde_json::from_value::<types::WorkspaceResponse>(body.clone()).map(|_| ()),
         };
         decoded.unwrap_or_else(|e| {
@@ -234,6 +274,88 @@ async fn every_answer_conforms_to_the_spec() {
     let rule = c.emulator.add_rule();
     let grant = c.emulator.add_grant(NewGrant::new("a@acme.io")).unwrap();
     let default = c.emulator.default_workspace_id().unwrap();
+    c.emulator.add_named_policy("Strict").unwrap();
+    c.emulator
+        .add_rule_with(
+            NewRule::new("Block")
+                .description("spam")
+                .trigger("outbound"),
+        )
+        .unwrap();
+    c.emulator
+        .add_grant(
+            NewGrant::new("g@gmail.test")
+                .provider("google")
+                .valid(false)
+                .name("G"),
+        )
+        .unwrap();
+
+    // The read side, plain and with every live quirk.
+    for quirks in [
+        Quirks::default(),
+        Quirks {
+            nested_rules_envelope: true,
+            trailing_policy_cursor: true,
+            page_size_cap: Some(1),
+            filtered_grant_lag_secs: Some(60),
+            omit_default_workspace_id: true,
+        },
+    ] {
+        c.emulator.set_quirks(quirks).unwrap();
+        for path in [
+            "/v3/grants",
+            "/v3/grants?limit=1&offset=1&order_by=asc&sort_by=updated_at",
+            "/v3/grants?provider=google&grant_status=invalid&since=0&before=2000000000",
+            &format!("/v3/grants?workspace_id={default}"),
+        ] {
+            c.ok(ListGrants, Method::GET, path, None).await;
+        }
+        c.ok(GetGrant, Method::GET, &format!("/v3/grants/{grant}"), None)
+            .await;
+        c.ok(GetApplication, Method::GET, "/v3/applications", None)
+            .await;
+        for (op, list) in [(ListPolicies, "/v3/policies"), (ListRules, "/v3/rules")] {
+            let first = c
+                .ok(op, Method::GET, &format!("{list}?limit=200"), None)
+                .await;
+            let cursor = first["next_cursor"]
+                .as_str()
+                .or(first["data"]["next_cursor"].as_str())
+                .unwrap_or("2")
+                .to_owned();
+            c.ok(
+                op,
+                Method::GET,
+                &format!("{list}?page_token={cursor}"),
+                None,
+            )
+            .await;
+        }
+        c.ok(
+            GetPolicy,
+            Method::GET,
+            &format!("/v3/policies/{policy}"),
+            None,
+        )
+        .await;
+        c.ok(GetRule, Method::GET, &format!("/v3/rules/{rule}"), None)
+            .await;
+    }
+    c.emulator.set_quirks(Quirks::default()).unwrap();
+    c.ok(ListGrants, Method::GET, "/v3/grants?limit=0", None)
+        .await;
+    c.ok(
+        ListGrants,
+        Method::GET,
+        "/v3/grants?grant_status=gone",
+        None,
+    )
+    .await;
+    c.ok(ListPolicies, Method::GET, "/v3/policies?limit=201", None)
+        .await;
+    c.ok(ListRules, Method::GET, "/v3/rules?page_token=nope", None)
+        .await;
 
     // 200s.
     c.ok(ListWorkspaces, Method::GET, "/v3/workspaces", None)
@@ -338,7 +460,7 @@ async fn every_answer_conforms_to_the_spec() {
     .await;
 
     // 401 and 404 on every operation.
-    let cases: [(Operation, Method, &str, Option<&str>); 7] = [
+    let cases: [(Operation, Method, &str, Option<&str>); 14] = [
         (ListWorkspaces, Method::GET, "/v3/workspaces", None),
         (
             CreateWorkspace,
@@ -371,6 +493,13 @@ async fn every_answer_conforms_to_the_spec() {
             "/v3/workspaces/missing/manual-assign",
             Some(r#"{"assign_grants":["g"]}"#),
         ),
+        (ListGrants, Method::GET, "/v3/grants", None),
+        (GetGrant, Method::GET, "/v3/grants/missing", None),
+        (GetApplication, Method::GET, "/v3/applications", None),
+        (ListPolicies, Method::GET, "/v3/policies", None),
+        (GetPolicy, Method::GET, "/v3/policies/missing", None),
+        (ListRules, Method::GET, "/v3/rules", None),
+        (GetRule, Method::GET, "/v3/rules/missing", None),
     ];
     for (op, method, path, body) in &cases {
         c.call(*op, method.clone(), path, *body, Some("wrong"))
@@ -516,6 +645,75 @@ async fn the_generated_client_accepts_every_success() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }
 
+/// The generated client reads every read-side answer of the emulator, quirks included.
+#[tokio::test]
+async fn the_generated_client_reads_the_read_side() {
+    let emulator = Emulator::start(EmulatorConfig::new().nested_rules_envelope(true))
+        .await
+        .unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {}", emulator.api_key()).parse().unwrap(),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let client = nylas_workspaces_api::Client::new_with_client(emulator.url(), http);
+    let grant = emulator
+        .add_grant(NewGrant::new("q@quux.io").provider("microsoft"))
+        .unwrap();
+    let policy = emulator.add_named_policy("Quiet").unwrap();
+    let rule = emulator.add_named_rule("Sort").unwrap();
+
+    let page = client.get_all_grants().send().await.unwrap().into_inner();
+    assert_eq!((page.limit, page.offset), (Some(10), Some(0)));
+    assert_eq!(page.data[0].id.as_deref(), Some(grant.as_str()));
+    assert_eq!(page.data[0].provider.as_deref(), Some("microsoft"));
+    let one = client
+        .get_grant_by_id()
+        .grant_id(&grant)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        one.data.unwrap().workspace_id,
+        emulator.default_workspace_id()
+    );
+    let app = client.get_application().send().await.unwrap().into_inner();
+    assert_eq!(
+        app.data.unwrap().default_workspace_id,
+        emulator.default_workspace_id()
+    );
+    let policies = client.list_policies().send().await.unwrap().into_inner();
+    assert_eq!(policies.data[0].name.as_deref(), Some("Quiet"));
+    let p = client
+        .get_policy()
+        .policy_id(&policy)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(p.data.unwrap().id.as_deref(), Some(policy.as_str()));
+    let rules = client.list_rules().send().await.unwrap().into_inner();
+    let Some(types::RuleListResponseData::Page(nested)) = rules.data else {
+        panic!("the nested envelope was asked for: {:?}", rules.data);
+    };
+    assert_eq!(nested.items[0].name.as_deref(), Some("Sort"));
+    let r = client
+        .get_rule()
+        .rule_id(&rule)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.data.unwrap().priority, Some(10));
+    let err = client.get_rule().rule_id("nope").send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+}
+
 /// The validator above is only worth something if it refuses wrong bodies.
 #[test]
 fn the_validator_catches_wrong_bodies() {
@@ -538,6 +736,21 @@ fn the_validator_catches_wrong_bodies() {
         serde_json::json!({"data": {"surprise": true}}),
     ] {
         assert!(!check(bad.clone()).is_empty(), "{bad}");
+    }
+    let rules = serde_json::json!({"$ref": "#/components/schemas/RuleListResponse"});
+    let check_rules = |body: Value| {
+        let mut errors = Vec::new();
+        validate(&spec, &rules, &body, "$", &mut errors);
+        errors
+    };
+    assert!(check_rules(serde_json::json!({"data": [{"id": "r"}]})).is_empty());
+    assert!(check_rules(serde_json::json!({"data": {"items": [], "next_cursor": "c"}})).is_empty());
+    for bad in [
+        serde_json::json!({"data": "rules"}),
+        serde_json::json!({"data": {"items": [{"id": 1}]}}),
+        serde_json::json!({"data": {"rules": []}}),
+    ] {
+        assert!(!check_rules(bad.clone()).is_empty(), "{bad}");
     }
     let error_schema = serde_json::json!({"$ref": "#/components/schemas/Error"});
     let mut errors = Vec::new();

@@ -220,19 +220,25 @@ fn body_list_limits(
     Ok(found)
 }
 
-/// The constant naming an operation: `get-workspace` → `GET_WORKSPACE`. Operation ids must
-/// be lower-case kebab-case so the mapping is one-to-one and yields a valid identifier.
+/// The constant naming an operation: `get-workspace` → `GET_WORKSPACE`, `get_application`
+/// → `GET_APPLICATION`. Operation ids must be lower-case words joined by `-` or `_` (Nylas
+/// uses both) so that the result is a valid identifier; two ids that differ only in the
+/// separator would collide, which [`collect`] refuses.
 pub fn const_name(operation_id: &str) -> Result<String, String> {
+    let separator = |c: char| c == '-' || c == '_';
     let valid = operation_id.starts_with(|c: char| c.is_ascii_lowercase())
         && operation_id
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !operation_id.ends_with('-')
-        && !operation_id.contains("--");
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || separator(c))
+        && !operation_id.ends_with(separator)
+        && !operation_id
+            .as_bytes()
+            .windows(2)
+            .any(|w| separator(w[0] as char) && separator(w[1] as char));
     if !valid {
         return Err(format!(
-            "operationId {operation_id:?} is not lower-case kebab-case; the route table \
-             derives constant names from it"
+            "operationId {operation_id:?} is not lower-case words joined by '-' or '_'; the \
+             route table derives constant names from it"
         ));
     }
     Ok(operation_id.replace('-', "_").to_uppercase())
@@ -473,7 +479,7 @@ mod tests {
             })
             .collect();
         assert_eq!(from_table, from_spec);
-        assert_eq!(routes.len(), 7);
+        assert_eq!(routes.len(), 14);
         let get = routes
             .iter()
             .find(|r| r.operation_id == "get-workspace")
@@ -559,10 +565,13 @@ mod tests {
             const_name("manually-assign-workspace").unwrap(),
             "MANUALLY_ASSIGN_WORKSPACE"
         );
+        assert_eq!(const_name("get_grant_by_id").unwrap(), "GET_GRANT_BY_ID");
         for bad in [
             "Get-Workspace",
-            "get_workspace",
+            "get workspace",
             "get--x",
+            "get-_x",
+            "get_",
             "-get",
             "get-",
             "",

@@ -1,10 +1,15 @@
 //! The allow file: differences from upstream that the project keeps on purpose.
 //!
-//! Each entry names one difference exactly as the report locates it (operation, section,
-//! field, facet) and says why it is kept. Matching is exact, never by prefix: accepting
-//! "response 429 is only in ours" must not also hide a later change inside an upstream 429.
-//! Entries that match nothing any more are reported, so the file does not silently rot when
-//! upstream catches up.
+//! Each entry names differences as the report locates them (operation, section, field,
+//! facet) and says why they are kept. A location part is one pattern or a list of patterns,
+//! where `*` stands for any run of characters; without a `*` a pattern matches exactly, never
+//! by prefix: accepting "response 429 is only in ours" must not also hide a later change
+//! inside an upstream 429. A part left out matches only a difference without that part (an
+//! entry without `field` is about the section as a whole). So one entry can accept a whole
+//! class of noise (every `format` we state that upstream leaves out) while pins keep it
+//! narrow: `only` says which side must be the one stating the thing, `ours` and `upstream`
+//! the values the sides must still have. Entries that match nothing any more are reported,
+//! so the file does not silently rot when upstream catches up.
 
 use std::path::Path;
 
@@ -23,21 +28,94 @@ struct AcceptedFile {
     accepted: Vec<AcceptedEntry>,
 }
 
-/// One accepted difference.
+/// One pattern or a list of them, as the allow file writes a location part.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub enum Patterns {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Patterns {
+    fn as_slice(&self) -> &[String] {
+        match self {
+            Self::One(one) => std::slice::from_ref(one),
+            Self::Many(many) => many,
+        }
+    }
+
+    /// True when any pattern matches `text` whole.
+    pub fn matches(&self, text: &str) -> bool {
+        self.as_slice().iter().any(|p| glob(p, text))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.as_slice().iter().all(|p| p.trim().is_empty())
+    }
+
+    fn shown(&self) -> String {
+        self.as_slice().join("|")
+    }
+}
+
+impl From<&str> for Patterns {
+    fn from(text: &str) -> Self {
+        Self::One(text.to_string())
+    }
+}
+
+/// Whether `pattern` matches all of `text`, `*` standing for any run of characters
+/// (including none) and every other character for itself.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let Some((head, rest)) = pattern.split_once('*') else {
+        return pattern == text;
+    };
+    let Some(mut text) = text.strip_prefix(head) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = rest.split('*').collect();
+    let last = parts.pop().unwrap_or_default();
+    for part in parts {
+        match text.find(part) {
+            Some(at) => text = &text[at + part.len()..],
+            None => return false,
+        }
+    }
+    text.len() >= last.len() && text.ends_with(last)
+}
+
+/// Which side states what an entry accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// Only our spec has the operation, section or field, or states the facet.
+    Ours,
+    /// Only upstream has it or states it.
+    Upstream,
+}
+
+/// One accepted difference, or a class of them.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptedEntry {
-    /// An operationId, or `*` for every operation.
-    pub operation: String,
+    /// operationIds; `*` for every operation.
+    pub operation: Patterns,
     /// As the report shows it: `request body`, `response 429`, `parameter query limit`.
     #[serde(default)]
-    pub section: Option<String>,
-    /// A field path such as `data.next_cursor`; absent for the section as a whole.
+    pub section: Option<Patterns>,
+    /// Field paths such as `data.next_cursor`; absent for the section as a whole.
     #[serde(default)]
-    pub field: Option<String>,
+    pub field: Option<Patterns>,
     /// `required`, `type`, `maxItems`, ...; absent when the field exists on one side only.
     #[serde(default)]
-    pub facet: Option<String>,
+    pub facet: Option<Patterns>,
+    /// When given, only differences where just this side has the thing (or states the
+    /// facet) are accepted.
+    #[serde(default)]
+    pub only: Option<Side>,
+    /// When given, the entry only applies while our facet has this value.
+    #[serde(default)]
+    pub ours: Option<Value>,
     /// When given, the entry only applies while upstream still has this value, so a further
     /// upstream change to the same facet is shown again.
     #[serde(default)]
@@ -48,16 +126,38 @@ pub struct AcceptedEntry {
 
 impl AcceptedEntry {
     pub fn matches(&self, difference: &Difference) -> bool {
-        let pinned_value_holds = match (&self.upstream, &difference.change) {
-            (None, _) => true,
-            (Some(pinned), Change::Changed { upstream, .. }) => upstream.as_ref() == Some(pinned),
-            (Some(_), _) => false,
+        let part = |patterns: &Option<Patterns>, value: &Option<String>| match (patterns, value) {
+            (None, None) => true,
+            (Some(patterns), Some(value)) => patterns.matches(value),
+            _ => false,
         };
-        (self.operation == "*" || self.operation == difference.operation)
-            && self.section == difference.section
-            && self.field == difference.field
-            && self.facet == difference.facet
-            && pinned_value_holds
+        let pin = |pinned: &Option<Value>, actual: Option<&Option<Value>>| match (pinned, actual) {
+            (None, _) => true,
+            (Some(pinned), Some(actual)) => actual.as_ref() == Some(pinned),
+            (Some(_), None) => false,
+        };
+        let (our_value, upstream_value) = match &difference.change {
+            Change::Changed { ours, upstream } => (Some(ours), Some(upstream)),
+            _ => (None, None),
+        };
+        let side_holds = match (self.only, &difference.change) {
+            (None, _) => true,
+            (Some(Side::Ours), Change::OnlyOurs) | (Some(Side::Upstream), Change::OnlyUpstream) => {
+                true
+            }
+            (Some(side), Change::Changed { ours, upstream }) => match side {
+                Side::Ours => ours.is_some() && upstream.is_none(),
+                Side::Upstream => ours.is_none() && upstream.is_some(),
+            },
+            _ => false,
+        };
+        self.operation.matches(&difference.operation)
+            && part(&self.section, &difference.section)
+            && part(&self.field, &difference.field)
+            && part(&self.facet, &difference.facet)
+            && side_holds
+            && pin(&self.ours, our_value)
+            && pin(&self.upstream, upstream_value)
     }
 
     /// `create-workspace / request body / domain / required`, for the report.
@@ -70,7 +170,7 @@ impl AcceptedEntry {
         ]
         .into_iter()
         .flatten()
-        .map(String::as_str)
+        .map(Patterns::shown)
         .collect::<Vec<_>>()
         .join(" / ")
     }
@@ -107,10 +207,12 @@ pub fn parse(text: &str) -> Result<Vec<AcceptedEntry>, String> {
     for (i, entry) in file.accepted.iter().enumerate() {
         let problem = if entry.reason.trim().is_empty() {
             Some("has no reason; say why the difference is kept")
-        } else if entry.operation.trim().is_empty() {
+        } else if entry.operation.is_empty() {
             Some("has an empty operation")
-        } else if entry.upstream.is_some() && entry.facet.is_none() {
-            Some("pins an upstream value but names no facet")
+        } else if (entry.upstream.is_some() || entry.ours.is_some()) && entry.facet.is_none() {
+            Some("pins a value but names no facet")
+        } else if entry.only.is_some() && (entry.upstream.is_some() || entry.ours.is_some()) {
+            Some("pins a value and a side at once; say one of them")
         } else if entry.field.is_some() && entry.section.is_none() {
             Some("names a field but no section")
         } else {
@@ -227,6 +329,140 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("names no facet"), "{err}");
+        let err = parse(
+            r#"{"accepted": [{"operation": "a", "section": "s", "facet": "f", "only": "ours",
+                "ours": 1, "reason": "r"}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.contains("a value and a side"), "{err}");
+        let err = parse(r#"{"accepted": [{"operation": [], "reason": "r"}]}"#).unwrap_err();
+        assert!(err.contains("empty operation"), "{err}");
+    }
+
+    #[test]
+    fn globs_match_whole_strings() {
+        for (pattern, text, expected) in [
+            ("*", "", true),
+            ("*", "anything", true),
+            ("response 4*", "response 404", true),
+            ("response 4*", "response 5XX", false),
+            ("data*.branding", "data.branding", true),
+            ("data*.branding", "data[].branding", true),
+            ("data*.branding", "data.branding.name", false),
+            ("a*b*c", "abc", true),
+            ("a*b*c", "aXbYc", true),
+            ("a*b*c", "acb", false),
+            ("ab*ba", "aba", false),
+            ("exact", "exactly", false),
+        ] {
+            assert_eq!(glob(pattern, text), expected, "{pattern:?} on {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_class_entry_accepts_only_the_side_and_values_it_names() {
+        let entries = parse(
+            r#"{"accepted": [
+                {"operation": "*", "section": "*", "field": "*", "facet": "format",
+                 "only": "ours", "reason": "we state formats upstream leaves out"},
+                {"operation": "*", "section": "response 4*", "field": ["request_id", "error"],
+                 "facet": "required", "ours": true, "upstream": false, "reason": "envelope"}
+            ]}"#,
+        )
+        .unwrap();
+        let at = |section: &str, field: &str, facet: &str, ours: Value, upstream: Value| {
+            let some = |v: Value| (!v.is_null()).then_some(v);
+            Difference {
+                operation: "get-rule".into(),
+                endpoint: "GET /v3/rules/{rule_id}".into(),
+                section: Some(section.into()),
+                field: Some(field.into()),
+                facet: Some(facet.into()),
+                change: Change::Changed {
+                    ours: some(ours),
+                    upstream: some(upstream),
+                },
+            }
+        };
+        let cases = [
+            (
+                at(
+                    "response 200",
+                    "data.created_at",
+                    "format",
+                    json!("int64"),
+                    Value::Null,
+                ),
+                true,
+            ),
+            // Upstream now states a different format: a real change, shown.
+            (
+                at(
+                    "response 200",
+                    "data.created_at",
+                    "format",
+                    json!("int64"),
+                    json!("int32"),
+                ),
+                false,
+            ),
+            // Upstream states a format we do not: shown.
+            (
+                at(
+                    "response 200",
+                    "data.created_at",
+                    "format",
+                    Value::Null,
+                    json!("date"),
+                ),
+                false,
+            ),
+            (
+                at(
+                    "response 404",
+                    "error",
+                    "required",
+                    json!(true),
+                    json!(false),
+                ),
+                true,
+            ),
+            (
+                at(
+                    "response 404",
+                    "error.type",
+                    "required",
+                    json!(true),
+                    json!(false),
+                ),
+                false,
+            ),
+            (
+                at(
+                    "response 200",
+                    "error",
+                    "required",
+                    json!(true),
+                    json!(false),
+                ),
+                false,
+            ),
+            (
+                at(
+                    "response 404",
+                    "error",
+                    "required",
+                    json!(false),
+                    json!(true),
+                ),
+                false,
+            ),
+        ];
+        let (differences, expected): (Vec<_>, Vec<_>) = cases.into_iter().unzip();
+        let (classified, unused) = classify(differences, &entries);
+        let accepted: Vec<bool> = classified.iter().map(|c| c.accepted.is_some()).collect();
+        assert_eq!(accepted, expected);
+        assert!(unused.is_empty());
     }
 
     #[test]

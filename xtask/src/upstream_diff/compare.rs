@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::extract::positional_path;
 use super::model::{ApiModel, Facets, Fields, ancestors};
 
 /// Which side has something, or how a facet differs.
@@ -64,9 +65,10 @@ pub fn compare(ours: &ApiModel, upstream: &ApiModel) -> Vec<Difference> {
                 continue;
             }
         };
+        let (our_path, up_path) = (positional_path(&our_op.path), positional_path(&up_op.path));
         for (facet, o, u) in [
             ("method", &our_op.method, &up_op.method),
-            ("path", &our_op.path, &up_op.path),
+            ("path", &our_path, &up_path),
         ] {
             if o != u {
                 let change = Change::Changed {
@@ -246,5 +248,24 @@ mod tests {
             (diffs[1].operation.as_str(), &diffs[1].change),
             ("b", &Change::OnlyUpstream)
         );
+    }
+
+    #[test]
+    fn placeholder_names_do_not_count_but_literal_segments_do() {
+        let with_path = |path: &str| ApiModel {
+            operations: BTreeMap::from([(
+                "g".to_string(),
+                Operation {
+                    method: "GET".into(),
+                    path: path.into(),
+                    sections: BTreeMap::new(),
+                },
+            )]),
+        };
+        let ours = with_path("/v3/grants/{grant_id}");
+        assert!(compare(&ours, &with_path("/v3/grants/{grantId}")).is_empty());
+        let moved = compare(&ours, &with_path("/v3/grant/{grantId}"));
+        assert_eq!(moved.len(), 1);
+        assert_eq!(moved[0].facet.as_deref(), Some("path"));
     }
 }

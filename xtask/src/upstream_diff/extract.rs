@@ -1,8 +1,15 @@
-//! Picking the operations of one tag out of a document and reducing them to the model.
+//! Picking operations out of a document and reducing them to the model.
 //!
-//! Nylas's unified document describes the whole v3 API; only the operations tagged
-//! `Workspaces` (and whatever they reference) are read, so problems in unrelated parts of
-//! that large document never stop the comparison.
+//! Our spec is read whole. Nylas's unified document describes the whole v3 API; only the
+//! operations our spec takes from it (by operationId, whatever their tag) and those tagged
+//! `Workspaces` (so that a new workspace endpoint shows up) are read, with whatever they
+//! reference, so problems in unrelated parts of that large document never stop the
+//! comparison.
+//!
+//! Path parameters are named by position (`#1`, `#2`, ...) instead of by name, in the
+//! sections and in the compared path template: the name of a placeholder never reaches the
+//! wire, so upstream's `/v3/grants/{grantId}` and our `/v3/grants/{grant_id}` are the same
+//! endpoint.
 
 use std::collections::BTreeMap;
 
@@ -21,9 +28,26 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// The operations of `doc` tagged `tag`, by operationId (or `METHOD path` when an operation
-/// has none).
-pub fn extract(doc: &Document, tag: &str) -> Result<ApiModel, UpstreamDiffError> {
+/// Which operations of a document to read.
+pub enum Selection<'a> {
+    /// Every operation.
+    All,
+    /// The operations with one of these operationIds, and those tagged with the tag.
+    IdsOrTag(&'a [String], &'a str),
+}
+
+impl Selection<'_> {
+    fn takes(&self, id: &str, operation: &Map<String, Value>) -> bool {
+        match self {
+            Self::All => true,
+            Self::IdsOrTag(ids, tag) => ids.iter().any(|i| i == id) || has_tag(operation, tag),
+        }
+    }
+}
+
+/// The selected operations of `doc`, by operationId (or `METHOD path` when an operation has
+/// none).
+pub fn extract(doc: &Document, selection: &Selection<'_>) -> Result<ApiModel, UpstreamDiffError> {
     let mut model = ApiModel::default();
     let Some(paths) = doc.root.get("paths").and_then(Value::as_object) else {
         return Err(UpstreamDiffError::MissingPaths {
@@ -41,9 +65,6 @@ pub fn extract(doc: &Document, tag: &str) -> Result<ApiModel, UpstreamDiffError>
             let Some(operation) = operation.as_object() else {
                 return Err(malformed(doc, &endpoint, "an operation must be an object"));
             };
-            if !has_tag(operation, tag) {
-                continue;
-            }
             let id = match operation.get("operationId") {
                 Some(Value::String(id)) => id.clone(),
                 None => endpoint.clone(),
@@ -51,6 +72,9 @@ pub fn extract(doc: &Document, tag: &str) -> Result<ApiModel, UpstreamDiffError>
                     return Err(malformed(doc, &endpoint, "`operationId` must be a string"));
                 }
             };
+            if !selection.takes(&id, operation) {
+                continue;
+            }
             if let Some(first) = model.operations.get(&id) {
                 return Err(UpstreamDiffError::DuplicateOperationId {
                     document: doc.label.clone(),
@@ -59,7 +83,7 @@ pub fn extract(doc: &Document, tag: &str) -> Result<ApiModel, UpstreamDiffError>
                     second: endpoint,
                 });
             }
-            let sections = sections(doc, &id, item, operation)?;
+            let sections = sections(doc, &id, path, item, operation)?;
             model.operations.insert(
                 id,
                 Operation {
@@ -80,9 +104,37 @@ fn has_tag(operation: &Map<String, Value>, tag: &str) -> bool {
         .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag)))
 }
 
+/// The names of the `{...}` placeholders of a path template, in order.
+fn placeholders(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// The path template with every placeholder replaced by its position: `/a/{x}/b/{y}` →
+/// `/a/{#1}/b/{#2}`.
+pub fn positional_path(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    let mut n = 0;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        n += 1;
+        out.push_str(&rest[..start]);
+        out.push_str(&format!("{{#{n}}}"));
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn sections(
     doc: &Document,
     id: &str,
+    path: &str,
     item: &Map<String, Value>,
     operation: &Map<String, Value>,
 ) -> Result<BTreeMap<Section, super::model::Fields>, UpstreamDiffError> {
@@ -98,7 +150,7 @@ fn sections(
             return Err(malformed(doc, id, "`parameters` must be an array"));
         };
         for parameter in list {
-            let (section, fields) = parameter_section(doc, id, parameter)?;
+            let (section, fields) = parameter_section(doc, id, path, parameter)?;
             sections.insert(section, fields);
         }
     }
@@ -139,6 +191,7 @@ fn sections(
 fn parameter_section(
     doc: &Document,
     id: &str,
+    path: &str,
     parameter: &Value,
 ) -> Result<(Section, super::model::Fields), UpstreamDiffError> {
     let context = format!("{id}, a parameter");
@@ -151,10 +204,11 @@ fn parameter_section(
             "a parameter needs string `name` and `in` fields",
         ));
     };
-    let name = if location == "header" {
-        name.to_ascii_lowercase()
-    } else {
-        name.to_string()
+    let position = placeholders(path).iter().position(|p| *p == name);
+    let name = match (location, position) {
+        ("header", _) => name.to_ascii_lowercase(),
+        ("path", Some(i)) => format!("#{}", i + 1),
+        _ => name.to_string(),
     };
     let section = Section::Parameter {
         location: location.to_string(),
@@ -238,7 +292,7 @@ mod tests {
             },
             "/u": {"delete": {"tags": ["Workspaces"], "responses": {"5xx": {"description": "x"}}}},
         }}));
-        let model = extract(&d, WORKSPACES_TAG).unwrap();
+        let model = extract(&d, &Selection::IdsOrTag(&[], WORKSPACES_TAG)).unwrap();
         assert_eq!(
             model.operations.keys().collect::<Vec<_>>(),
             ["DELETE /u", "list"]
@@ -268,7 +322,7 @@ mod tests {
             "/a": {"get": {"tags": ["Workspaces"], "operationId": "same"}},
             "/b": {"get": {"tags": ["Workspaces"], "operationId": "same"}},
         }}));
-        let err = extract(&d, WORKSPACES_TAG).unwrap_err();
+        let err = extract(&d, &Selection::All).unwrap_err();
         assert!(
             matches!(err, UpstreamDiffError::DuplicateOperationId { .. }),
             "{err}"
@@ -280,7 +334,43 @@ mod tests {
     fn a_parameter_without_a_name_is_malformed() {
         let d = doc(json!({"paths": {"/a": {"get": {"tags": ["Workspaces"],
             "parameters": [{"in": "query"}]}}}}));
-        let err = extract(&d, WORKSPACES_TAG).unwrap_err();
+        let err = extract(&d, &Selection::All).unwrap_err();
         assert!(matches!(err, UpstreamDiffError::Malformed { .. }), "{err}");
+    }
+
+    #[test]
+    fn operations_are_taken_by_id_whatever_their_tag() {
+        let d = doc(json!({"paths": {
+            "/g": {"get": {"tags": ["Manage Grants"], "operationId": "get-all-grants"}},
+            "/h": {"get": {"tags": ["Manage Grants"], "operationId": "other-grants"}},
+            "/w": {"get": {"tags": ["Workspaces"], "operationId": "new-workspace-op"}},
+        }}));
+        let ids = ["get-all-grants".to_string()];
+        let model = extract(&d, &Selection::IdsOrTag(&ids, WORKSPACES_TAG)).unwrap();
+        assert_eq!(
+            model.operations.keys().collect::<Vec<_>>(),
+            ["get-all-grants", "new-workspace-op"]
+        );
+    }
+
+    #[test]
+    fn path_parameters_are_named_by_position() {
+        let d = doc(json!({"paths": {"/v3/grants/{grantId}/x/{other}": {
+            "parameters": [{"name": "grantId", "in": "path", "required": true,
+                            "schema": {"type": "string"}}],
+            "get": {"operationId": "g", "parameters": [
+                {"name": "other", "in": "path", "schema": {"type": "string"}}]}}}}));
+        let model = extract(&d, &Selection::All).unwrap();
+        let names: Vec<String> = model.operations["g"]
+            .sections
+            .keys()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(names, ["parameter path #1", "parameter path #2"]);
+        assert_eq!(
+            positional_path("/v3/grants/{grantId}/x/{other}"),
+            "/v3/grants/{#1}/x/{#2}"
+        );
+        assert_eq!(positional_path("/a/{unclosed"), "/a/{unclosed");
     }
 }

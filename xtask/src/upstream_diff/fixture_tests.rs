@@ -150,7 +150,7 @@ fn our_spec_compared_with_itself_is_identical() {
 }
 
 const CHANGES_TEXT: &str = "\
-Comparing the `Workspaces` operations of tests/fixtures/upstream/changes-upstream.yaml (upstream, OpenAPI 3.1.0, 4 operations) with tests/fixtures/upstream/changes-ours.yaml (ours, OpenAPI 3.0.3, 4 operations).
+Comparing the operations of tests/fixtures/upstream/changes-ours.yaml (ours, OpenAPI 3.0.3, 4 operations) with those of the same id and those tagged `Workspaces` in tests/fixtures/upstream/changes-upstream.yaml (upstream, OpenAPI 3.1.0, 4 operations).
 
 + archive-thing (POST /v3/things/{thing_id}/archive): only in upstream
 
@@ -161,11 +161,6 @@ create-thing (POST /v3/things)
   - request body / size_hint: only in ours
 
 - delete-thing (DELETE /v3/things/{id}): only in ours
-
-get-thing (GET /v3/things/{thing_id})
-  ~ path: ours \"/v3/things/{id}\", upstream \"/v3/things/{thing_id}\"
-  - parameter path id: only in ours
-  + parameter path thing_id: only in upstream
 
 list-things (GET /v3/things)
   ~ parameter header x-mode / required: ours false, upstream true
@@ -183,7 +178,7 @@ list-things (GET /v3/things)
   + response 404: only in upstream
   - response 500: only in ours
 
-23 difference(s): 0 accepted (reasons in tests/fixtures/upstream/accept-nothing.json), 23 to review.
+20 difference(s): 0 accepted (reasons in tests/fixtures/upstream/accept-nothing.json), 20 to review.
 ";
 
 #[test]
@@ -195,7 +190,8 @@ fn every_kind_of_change_is_reported_once_and_nothing_else() {
     ))
     .unwrap();
     // Descriptions, examples, header-name case, `const` vs one-value `enum`, numeric vs
-    // flag `exclusiveMinimum`, `1.0` vs `1` and enum order are not differences.
+    // flag `exclusiveMinimum`, `1.0` vs `1`, enum order and the name of a path placeholder
+    // (`{id}` vs `{thing_id}`: it never reaches the wire) are not differences.
     assert_eq!(render::text(&report), CHANGES_TEXT);
 }
 
@@ -214,7 +210,7 @@ fn json_output_carries_values_reasons_and_counts() {
     let out = render::json(&report);
     assert_eq!(
         out["summary"],
-        json!({"differences": 23, "accepted": 1, "to_review": 22})
+        json!({"differences": 20, "accepted": 1, "to_review": 19})
     );
     let kind = out["differences"]
         .as_array()

@@ -13,20 +13,21 @@ pub fn text(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Comparing the `{}` operations of {} (upstream, OpenAPI {}, {} operations) with {} \
-         (ours, OpenAPI {}, {} operations).",
+        "Comparing the operations of {} (ours, OpenAPI {}, {} operations) with those of the \
+         same id and those tagged `{}` in {} (upstream, OpenAPI {}, {} operations).",
+        report.ours.label,
+        report.ours.version,
+        report.ours.operations,
         report.tag,
         report.upstream.label,
         report.upstream.version,
         report.upstream.operations,
-        report.ours.label,
-        report.ours.version,
-        report.ours.operations,
     );
     if report.upstream.operations == 0 {
         let _ = writeln!(
             out,
-            "note: upstream has no operation tagged `{}`; was the tag renamed?",
+            "note: upstream has none of our operation ids and no operation tagged `{}`; is it \
+             the right document?",
             report.tag
         );
     }
