@@ -406,7 +406,13 @@ mod tests {
             let segments = vec!["ws%2F1"; route.path_params.len()];
             let call = Call::new("op", route, &segments).unwrap();
             assert_eq!(call.method.as_str(), route.method);
-            assert_eq!(call.path, route.path.replace("{workspace_id}", "ws%2F1"));
+            let expected = route
+                .path_params
+                .iter()
+                .fold(route.path.to_owned(), |path, p| {
+                    path.replace(&format!("{{{p}}}"), "ws%2F1")
+                });
+            assert_eq!(call.path, expected);
             assert_eq!(call.pacing, Pacing::Client);
         }
     }
