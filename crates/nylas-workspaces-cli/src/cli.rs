@@ -7,7 +7,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
+use clap_complete::Shell;
 use nylas_workspaces::{ClientBuilder, Error, Region};
 
 /// Manage Nylas v3 workspaces from a terminal or a script.
@@ -91,6 +92,13 @@ pub struct GlobalOptions {
     /// 429 and probe back up.
     #[arg(long, global = true)]
     pub adaptive: bool,
+
+    /// Log what the client does on stderr: -v each request attempt (operation, attempt
+    /// number, status, request id, duration) and each bulk chunk's result; -vv also each
+    /// retry with its wait and reason, pacing pauses and other details. Silent by default;
+    /// stdout (and so --json) is never touched, and the API key is never logged.
+    #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 /// The value of `--rate`.
@@ -130,10 +138,14 @@ pub enum Command {
     Create(CreateArgs),
     /// Change a workspace's name, auto-grouping, policy or rules (never its domain).
     Update(UpdateArgs),
-    /// Delete a workspace; its grants move to the default workspace.
+    /// Delete a workspace; its grants move to the default workspace. Asks first on a
+    /// terminal; without one (a script, a pipe) it needs --yes.
     Delete {
         /// The workspace id.
         id: String,
+        /// Delete without asking. Required when standard input is not a terminal.
+        #[arg(short = 'y', long)]
+        yes: bool,
     },
     /// Start a background job that sorts grants into workspaces by email domain.
     AutoGroup(AutoGroupArgs),
@@ -143,6 +155,13 @@ pub enum Command {
     Emulator(EmulatorArgs),
     /// A guided walk through the whole lifecycle on an embedded emulator (no key, no network).
     Tour,
+    /// Print a shell completion script on stdout, e.g.
+    /// `source <(nylas-workspaces completions bash)`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
 }
 
 #[derive(Debug, Args)]
