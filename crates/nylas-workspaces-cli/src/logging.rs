@@ -129,6 +129,10 @@ impl Subscriber for StderrLog {
     fn new_span(&self, attributes: &Attributes<'_>) -> Id {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut fields = Fields::default();
+        // Fields filled in later (status, request id) keep their declared place.
+        for declared in attributes.metadata().fields() {
+            fields.pairs.declare(declared.name());
+        }
         attributes.record(&mut fields);
         let span = OpenSpan {
             metadata: attributes.metadata(),
@@ -224,22 +228,32 @@ struct Fields {
     pairs: Pairs,
 }
 
-/// `key=value` pairs in the order recorded; a field recorded again keeps its place.
+/// `key=value` pairs in declared (else recorded) order; a field without a value yet is
+/// left out.
 #[derive(Default)]
-struct Pairs(Vec<(&'static str, String)>);
+struct Pairs(Vec<(&'static str, Option<String>)>);
 
 impl Pairs {
-    fn set(&mut self, key: &'static str, value: String) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((key, value)),
+    /// Reserves a place for a field a span declares.
+    fn declare(&mut self, key: &'static str) {
+        if key != "message" {
+            self.0.push((key, None));
         }
     }
 
-    /// Appends ` key=value` for each pair.
+    fn set(&mut self, key: &'static str, value: String) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = Some(value),
+            None => self.0.push((key, Some(value))),
+        }
+    }
+
+    /// Appends ` key=value` for each pair with a value.
     fn write_to(&self, out: &mut String) {
         for (key, value) in &self.0 {
-            let _ = write!(out, " {key}={value}");
+            if let Some(value) = value {
+                let _ = write!(out, " {key}={value}");
+            }
         }
     }
 }
@@ -287,8 +301,7 @@ mod tests {
     fn capture(max: Level, body: impl FnOnce()) -> String {
         let (log, buffer) = buffered(max);
         tracing::subscriber::with_default(log, body);
-        let text = buffer.lock().unwrap().clone();
-        text
+        buffer.lock().unwrap().clone()
     }
 
     #[test]
@@ -312,8 +325,8 @@ mod tests {
                 request_id = tracing::field::Empty,
             );
             let other = span.clone();
-            span.record("status", 503_u16);
             span.record("request_id", "req 1");
+            span.record("status", 503_u16);
             drop(span);
             assert_eq!(*buffer.lock().unwrap(), "", "printed while still open");
             drop(other);
