@@ -94,9 +94,10 @@ pub struct GlobalOptions {
     pub adaptive: bool,
 
     /// Log what the client does on stderr: -v each request attempt (operation, attempt
-    /// number, status, request id, duration) and each bulk chunk's result; -vv also each
-    /// retry with its wait and reason, pacing pauses and other details. Silent by default;
-    /// stdout (and so --json) is never touched, and the API key is never logged.
+    /// number, status, request id, duration) and the client's other info events, such as bulk
+    /// chunk results; -vv also its debug events, such as each retry with its wait and reason
+    /// and pacing pauses. Silent by default; stdout (and so --json) is never touched, and the
+    /// API key is never logged.
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
     pub verbose: u8,
 }
@@ -138,8 +139,10 @@ pub enum Command {
     Create(CreateArgs),
     /// Change a workspace's name, auto-grouping, policy or rules (never its domain).
     Update(UpdateArgs),
-    /// Delete a workspace; its grants move to the default workspace. Asks first on a
-    /// terminal; without one (a script, a pipe) it needs --yes.
+    /// Delete a workspace; its grants move to the default workspace.
+    ///
+    /// On a terminal it asks first, naming the workspace, and deletes only on y or yes.
+    /// Without one (a script, a pipe, cron) it needs --yes, else it exits 2 and sends nothing.
     Delete {
         /// The workspace id.
         id: String,
@@ -155,8 +158,11 @@ pub enum Command {
     Emulator(EmulatorArgs),
     /// A guided walk through the whole lifecycle on an embedded emulator (no key, no network).
     Tour,
-    /// Print a shell completion script on stdout, e.g.
-    /// `source <(nylas-workspaces completions bash)`.
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    ///
+    /// For the current bash session: `source <(nylas-workspaces completions bash)`; for good:
+    /// save it where your shell loads completions (e.g. for zsh a file `_nylas-workspaces` in
+    /// a directory on $fpath, for fish ~/.config/fish/completions/nylas-workspaces.fish).
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]
