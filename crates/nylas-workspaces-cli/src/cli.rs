@@ -7,7 +7,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
+use clap_complete::Shell;
 use nylas_workspaces::{ClientBuilder, Error, Region};
 
 /// Manage Nylas v3 workspaces from a terminal or a script.
@@ -91,6 +92,14 @@ pub struct GlobalOptions {
     /// 429 and probe back up.
     #[arg(long, global = true)]
     pub adaptive: bool,
+
+    /// Log what the client does on stderr: -v each request attempt (operation, attempt
+    /// number, status, request id, duration) and the client's other info events, such as bulk
+    /// chunk results; -vv also its debug events, such as each retry with its wait and reason
+    /// and pacing pauses. Silent by default; stdout (and so --json) is never touched, and the
+    /// API key is never logged.
+    #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 /// The value of `--rate`.
@@ -131,9 +140,15 @@ pub enum Command {
     /// Change a workspace's name, auto-grouping, policy or rules (never its domain).
     Update(UpdateArgs),
     /// Delete a workspace; its grants move to the default workspace.
+    ///
+    /// On a terminal it asks first, naming the workspace, and deletes only on y or yes.
+    /// Without one (a script, a pipe, cron) it needs --yes, else it exits 2 and sends nothing.
     Delete {
         /// The workspace id.
         id: String,
+        /// Delete without asking. Required when standard input is not a terminal.
+        #[arg(short = 'y', long)]
+        yes: bool,
     },
     /// Start a background job that sorts grants into workspaces by email domain.
     AutoGroup(AutoGroupArgs),
@@ -143,6 +158,16 @@ pub enum Command {
     Emulator(EmulatorArgs),
     /// A guided walk through the whole lifecycle on an embedded emulator (no key, no network).
     Tour,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    ///
+    /// For the current bash session: `source <(nylas-workspaces completions bash)`; for good:
+    /// save it where your shell loads completions (e.g. for zsh a file `_nylas-workspaces` in
+    /// a directory on $fpath, for fish ~/.config/fish/completions/nylas-workspaces.fish).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
 }
 
 #[derive(Debug, Args)]

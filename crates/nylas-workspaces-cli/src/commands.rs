@@ -9,6 +9,7 @@ use nylas_workspaces::{AutoGroup, CreateWorkspace, UpdateWorkspace};
 use serde_json::json;
 
 use crate::cli::{AutoGroupArgs, CreateArgs, UpdateArgs};
+use crate::confirm;
 use crate::failure::Failure;
 use crate::render;
 use crate::session::Session;
@@ -69,7 +70,23 @@ pub async fn update(session: &Session, args: &UpdateArgs) -> Result<(), Failure>
     Ok(())
 }
 
-pub async fn delete(session: &Session, id: &str) -> Result<(), Failure> {
+/// Deletes a workspace once confirmed: by `yes` (`--yes`), or by a yes typed at the terminal
+/// to a question naming it. Without either nothing is sent (exit code 2).
+pub async fn delete(session: &Session, id: &str, yes: bool) -> Result<(), Failure> {
+    if !yes {
+        if !confirm::can_ask() {
+            return Err(confirm::needs_yes(id));
+        }
+        // The name makes a mistyped id visible before it is too late; an id that does not
+        // exist fails here, before the question.
+        let workspace = session.client.get_workspace(id).await?;
+        if !confirm::ask(&confirm::delete_question(
+            id,
+            Some(workspace.name.as_str()).filter(|n| !n.is_empty()),
+        )) {
+            return Err(confirm::declined(id));
+        }
+    }
     let request_id = session.client.delete_workspace(id).await?;
     session.print(
         &json!({"workspace_id": id, "deleted": true, "request_id": request_id}),

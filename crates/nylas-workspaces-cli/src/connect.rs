@@ -105,6 +105,7 @@ mod tests {
             max_retries: None,
             rate: None,
             adaptive: false,
+            verbose: 0,
         }
     }
 

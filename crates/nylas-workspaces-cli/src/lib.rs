@@ -19,17 +19,26 @@
 //! retryable, retry_after_secs, nothing_sent}}`. Without `--json`, results go to stdout and
 //! errors to stderr. The API key is never printed.
 //!
+//! `delete` asks for confirmation when standard input is a terminal; without one it needs
+//! `--yes`, else it exits 2 and sends nothing. `-v`/`-vv` log the client's requests, retries
+//! and pauses on stderr (see [`logging`]); stdout is the same with or without them.
+//! `completions SHELL` prints a completion script and needs no key.
+//!
 //! Modules, one job each: [`cli`] (argument shapes), [`connect`] (client from flags),
 //! [`commands`] and [`assign`] (what each subcommand does), [`ids_file`] (grant-id files),
 //! [`report`] (the assign report), [`render`] (all output text), [`progress`] (the bar),
-//! [`failure`] (exit codes), [`timestamp`] (`--after`), [`serve`] (`emulator`), [`tour`].
+//! [`failure`] (exit codes), [`timestamp`] (`--after`), [`serve`] (`emulator`), [`tour`],
+//! [`confirm`] (the question before `delete`), [`logging`] (`-v`), [`completions`].
 
 pub mod assign;
 pub mod cli;
 pub mod commands;
+pub mod completions;
+pub mod confirm;
 pub mod connect;
 pub mod failure;
 pub mod ids_file;
+pub mod logging;
 pub mod progress;
 pub mod render;
 pub mod report;
@@ -64,6 +73,7 @@ where
         }
     };
     let json = cli.global.json;
+    logging::install(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -95,12 +105,14 @@ pub fn report_failure(failure: &Failure, json: bool) {
 async fn run_cli(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Tour => tour::run().await,
+        Command::Completions { shell } => completions::run(*shell),
         Command::Emulator(args) => serve::run(args, cli.global.json),
         command => {
             let session = Session {
                 client: connect::client(&cli.global)?,
                 json: cli.global.json,
-                progress: ProgressMode::for_command(cli.global.json),
+                // Log lines on stderr would tear a bar apart; with -v they show progress.
+                progress: ProgressMode::for_command(cli.global.json || cli.global.verbose > 0),
             };
             dispatch(&session, command).await
         }
@@ -115,10 +127,10 @@ pub async fn dispatch(session: &Session, command: &Command) -> Result<(), Failur
         Command::Get { id } => commands::get(session, id).await,
         Command::Create(args) => commands::create(session, args).await,
         Command::Update(args) => commands::update(session, args).await,
-        Command::Delete { id } => commands::delete(session, id).await,
+        Command::Delete { id, yes } => commands::delete(session, id, *yes).await,
         Command::AutoGroup(args) => commands::auto_group(session, args).await,
         Command::Assign(args) => assign::run(session, args).await,
-        Command::Emulator(_) | Command::Tour => Err(Failure::Usage(
+        Command::Emulator(_) | Command::Tour | Command::Completions { .. } => Err(Failure::Usage(
             "this command does not talk to the API".into(),
         )),
     }

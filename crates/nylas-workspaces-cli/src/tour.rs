@@ -262,7 +262,8 @@ impl Tour {
         self.cmd(&["update", &default_id, "--name", "Everyone"], EXIT_USAGE)
             .await?;
         note("Delete the default workspace:");
-        self.cmd(&["delete", &default_id], EXIT_USAGE).await?;
+        self.cmd(&["delete", &default_id, "--yes"], EXIT_USAGE)
+            .await?;
         note("Change a domain: the CLI has no such option, because the API never allows it:");
         self.cmd(&["update", &acme, "--domain", "acme.org"], EXIT_USAGE)
             .await?;
@@ -284,10 +285,11 @@ impl Tour {
 
         section(
             "8. Deleting a workspace",
-            "A deleted workspace's grants keep working: they move to the default workspace.",
+            "A deleted workspace's grants keep working: they move to the default workspace.\n\
+             At a terminal, delete asks first; a script (like this tour) passes --yes.",
         );
         let before = self.emulator.grants_in(&default_id).len();
-        self.cmd(&["delete", &night], EXIT_OK).await?;
+        self.cmd(&["delete", &night, "--yes"], EXIT_OK).await?;
         let after = self.emulator.grants_in(&default_id).len();
         println!(
             "  (emulator view) the default workspace held {before} grants; it now holds {after}"

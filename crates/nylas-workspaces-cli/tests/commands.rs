@@ -97,7 +97,10 @@ fn create_get_update_and_delete_round_trip() {
         .json();
     assert_eq!(updated["rule_ids"], serde_json::json!([]));
 
-    let deleted = env.run_json(&["delete", &id]).expect_code(0).json();
+    let deleted = env
+        .run_json(&["delete", &id, "--yes"])
+        .expect_code(0)
+        .json();
     assert_eq!(deleted["workspace_id"], id.as_str());
     assert_eq!(deleted["deleted"], true);
     assert!(
@@ -116,7 +119,7 @@ fn deleting_moves_grants_to_the_default_workspace() {
         .emulator
         .add_grant(NewGrant::new("ann@example.com").workspace_id(&id))
         .unwrap();
-    let text = env.run(&["delete", &id]).expect_code(0);
+    let text = env.run(&["delete", &id, "--yes"]).expect_code(0);
     assert!(
         text.stdout.contains(&format!("deleted workspace {id}")),
         "{}",
@@ -169,7 +172,7 @@ fn refused_requests_exit_2_and_send_nothing() {
     assert_eq!(error["rule"], "default_workspace_protected");
     assert_eq!(env.emulator.calls(Operation::UpdateWorkspace), 0);
 
-    let run = env.run(&["delete", &default]).expect_code(2);
+    let run = env.run(&["delete", &default, "--yes"]).expect_code(2);
     assert!(
         run.stderr.contains("default_workspace_protected"),
         "{}",
@@ -272,7 +275,7 @@ fn the_key_is_never_printed() {
     let env = Env::new();
     // Success, refusal, API error, bad usage, and a wrong key.
     env.run(&["list"]).expect_code(0).assert_no_key();
-    env.run(&["delete", &env.default_id()])
+    env.run(&["delete", &env.default_id(), "--yes"])
         .expect_code(2)
         .assert_no_key();
     env.run(&["get", "missing"]).expect_code(1).assert_no_key();

@@ -52,7 +52,10 @@ fn each_refused_request_sends_only_the_crates_one_lookup() {
             &["update", &default, "--auto-group", "false"],
             "default_workspace_protected",
         ),
-        (&["delete", &default], "default_workspace_protected"),
+        (
+            &["delete", &default, "--yes"],
+            "default_workspace_protected",
+        ),
         (
             &["update", &plain, "--auto-group", "true"],
             "auto_group_requires_domain",
@@ -85,7 +88,7 @@ fn a_policy_only_update_of_the_default_workspace_sends_no_lookup() {
 fn a_delete_that_is_allowed_sends_one_lookup_then_the_delete() {
     let env = Env::new();
     let team = env.create(&["--name", "Team"]);
-    env.run_json(&["delete", &team]).expect_code(0);
+    env.run_json(&["delete", &team, "--yes"]).expect_code(0);
     assert_eq!(seen(&env), (1, 0, 1, 0, 0));
     assert!(env.emulator.workspace(&team).is_none());
 }

@@ -27,6 +27,7 @@ fn the_tour_runs_to_completion() {
         "target_auto_groups",
         "no_grant_ids",
         "auto_group_requires_domain",
+        "At a terminal, delete asks first; a script (like this tour) passes --yes.",
         "Tour finished",
     ] {
         assert!(
@@ -36,6 +37,14 @@ fn the_tour_runs_to_completion() {
         );
     }
     assert!(run.stderr.is_empty(), "{}", run.stderr);
+    // Both deletes are shown as a reader would type them in a script, with --yes.
+    let deletes: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("$ nylas-workspaces delete "))
+        .collect();
+    assert_eq!(deletes.len(), 2, "{}", run.stdout);
+    assert!(deletes.iter().all(|l| l.ends_with(" --yes")), "{deletes:?}");
     // Scratch files are shown by name, as a reader would type them.
     assert!(
         run.stdout
