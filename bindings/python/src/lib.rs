@@ -12,6 +12,7 @@ mod args;
 mod client;
 mod emulator;
 mod errors;
+mod logging;
 mod models;
 mod numbers;
 mod runtime;
@@ -28,6 +29,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::AutoGroupJob>()?;
     m.add_class::<models::ManualAssignResult>()?;
     m.add_class::<emulator::EmulatorServer>()?;
+    logging::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

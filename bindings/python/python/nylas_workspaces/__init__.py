@@ -45,6 +45,12 @@ from ._native import (
 )
 from ._sentinel import NOT_GIVEN, NotGiven, NotGivenOr
 
+# The crate's tracing reaches the `nylas_workspaces` logger; NYLAS_WORKSPACES_LOG=debug|info
+# also prints it on stderr (see _logs).
+from . import _logs
+
+_logs.install()
+
 __all__ = [
     "Client",
     "AsyncClient",

@@ -1,6 +1,6 @@
 # Type stubs of the native module; checked against it by `python -m mypy.stubtest`.
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Awaitable, Literal, Optional, Union, final
 
@@ -19,6 +19,8 @@ __all__ = [
     "Workspaces",
     "__version__",
     "_EmulatorServer",
+    "_connect_logging",
+    "_set_log_threshold",
 ]
 
 __version__: str
@@ -282,3 +284,14 @@ class _EmulatorServer:
         the system clock); what is created afterwards is stamped with the new time."""
     def close(self) -> None:
         """Stops the server; later calls raise RuntimeError."""
+
+# The tracing-to-logging bridge (used by ``nylas_workspaces._logs`` only).
+def _connect_logging(
+    sink: Callable[
+        [int, str, Optional[str], Optional[int], Optional[str], dict[str, Any], Optional[str], dict[str, Any]],
+        None,
+    ],
+) -> None:
+    """Sets the function that receives the records; a later call keeps the first one."""
+def _set_log_threshold(level: int) -> None:
+    """Sets the lowest Python level that is forwarded (negative means everything)."""
