@@ -32,6 +32,8 @@ def test_status_raises_exactly_its_class_from_both_clients(
     status: int, cls: type[nw.APIError],
 ) -> None:
     def answer() -> None:
+        # Deleting looks the target up first (the default workspace cannot be deleted).
+        server.reply("GET", "/v3/workspaces/ws-1", body={"request_id": "r", "data": workspace()})
         server.reply("DELETE", "/v3/workspaces/ws-1", status=status,
                      body=envelope(f"req-{status}", "conflict_error", "busy elsewhere"))
 
