@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 from typing import Optional
 
 import nylas_workspaces as nw
@@ -39,6 +40,39 @@ def assign_all(client: nw.Client, workspace_id: str, ids: list[str]) -> list[str
         wait: Optional[float] = err.retry_after
         print(wait, err.request_id, err.status)
         return []
+
+
+def assign_with_report(client: nw.Client, workspace_id: str, ids: list[str],
+                       report: Path) -> nw.ManualAssignResult:
+    try:
+        return client.workspaces.manual_assign(workspace_id, assign_grants=ids,
+                                               concurrency=2, report=report)
+    except nw.BulkAssignError as err:
+        journal: Optional[str] = err.report
+        assert journal is not None
+        return client.workspaces.resume_manual_assign(journal, concurrency=1)
+    except nw.JournalError as err:
+        where: str = err.path
+        line: Optional[int] = err.line
+        print(where, err.kind, line)
+        raise
+
+
+async def resume_async(client: nw.AsyncClient, report: str) -> list[str]:
+    result = await client.workspaces.resume_manual_assign(report)
+    return result.grants_assigned
+
+
+def describe(err: nw.NylasWorkspacesError) -> str:
+    if isinstance(err, nw.LimitExceededError):
+        limit: int = err.limit
+        return f"{err.setting} {limit} {err.request_id}"
+    if isinstance(err, nw.InvalidRequestError):
+        return err.operation
+    if isinstance(err, nw.APIError):
+        location: Optional[str] = err.location
+        return f"{err.status} {location}"
+    return err.message
 
 
 def start_grouping(client: nw.Client) -> str:

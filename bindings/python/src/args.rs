@@ -1,10 +1,10 @@
 //! Python arguments as the crate's request types.
 //!
 //! Only conversions live here (the `NOT_GIVEN` sentinel, `update()`'s keyword arguments,
-//! datetimes, region names, the `rate_limit=` shapes); whether a value or a combination is
+//! datetimes, the `rate_limit=` shapes); whether a value or a combination is
 //! allowed is the crate's decision.
 
-use nylas_workspaces::{AutoGroup, CreateWorkspace, ManualAssign, Region, UpdateWorkspace};
+use nylas_workspaces::{AutoGroup, CreateWorkspace, ManualAssign, UpdateWorkspace};
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -66,16 +66,6 @@ pub fn id_list(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
                 .map_err(|_| PyTypeError::new_err(format!("{name} must contain only strings")))
         })
         .collect()
-}
-
-pub fn region(name: &str) -> PyResult<Region> {
-    match name.to_ascii_lowercase().as_str() {
-        "us" => Ok(Region::Us),
-        "eu" => Ok(Region::Eu),
-        other => Err(PyValueError::new_err(format!(
-            "region must be \"us\" or \"eu\", not {other:?}"
-        ))),
-    }
 }
 
 pub fn create(

@@ -5,40 +5,55 @@
 //! awaitable method from it. The crate's errors travel back unconverted, as an
 //! [`errors::Answer`], and become Python exceptions only where the GIL is held.
 
+use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use nylas_workspaces::{ManualAssign, ManualAssignOptions};
+use nylas_workspaces::{ClientBuilder, Error, ManualAssign, ManualAssignOptions, Region};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use pyo3_async_runtimes::tokio::future_into_py;
 
 use crate::{args, errors, models, numbers, runtime};
 
-/// `timeout=`'s default: 90 seconds per attempt.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
-/// `max_retries=`'s default.
-const DEFAULT_MAX_RETRIES: u32 = 2;
-/// `max_retry_wait=`'s default: the longest `Retry-After` waited out, 60 seconds.
-const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+/// `timeout=`'s default, the crate's: 90 seconds per attempt.
+const DEFAULT_TIMEOUT: f64 = nylas_workspaces::DEFAULT_TIMEOUT.as_secs_f64();
+/// `max_retries=`'s default, the crate's.
+const DEFAULT_MAX_RETRIES: u32 = nylas_workspaces::DEFAULT_MAX_RETRIES;
+/// `max_retry_wait=`'s default: the longest `Retry-After` waited out, 60 seconds (the
+/// crate's default, which it does not export as a constant; the signature shows it).
+const DEFAULT_MAX_RETRY_WAIT: f64 = 60.0;
 
-/// The crate client, configured from the Python arguments.
+/// The crate client, configured from the Python arguments. The region name and the numbers
+/// of seconds are judged by the crate (`Region::from_str`, `ClientBuilder::build`); a value
+/// it refuses raises `ConfigurationError`, a `ValueError`.
 #[allow(clippy::too_many_arguments)]
 fn configure(
     py: Python<'_>,
     api_key: Option<String>,
     region: &str,
     api_uri: Option<String>,
-    timeout: Duration,
+    timeout: f64,
     max_retries: u32,
-    max_retry_wait: Duration,
+    max_retry_wait: f64,
     rate_limit: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<nylas_workspaces::Client> {
+    let py_err = |e| errors::to_py_err(py, e);
     let rate_limit = args::rate_limit(rate_limit)?;
+    // The crate calls this setting `max_retry_after`; asking its rule here, rather than
+    // leaving it to `build()`, only lets the refusal name the Python argument.
+    let max_retry_wait =
+        ClientBuilder::check_max_retry_after_secs(max_retry_wait).map_err(|e| match e {
+            Error::Config { message } => py_err(Error::Config {
+                message: format!("max_retry_wait={max_retry_wait} is refused: {message}"),
+            }),
+            other => py_err(other),
+        })?;
     let mut builder = nylas_workspaces::Client::builder()
-        .region(args::region(region)?)
-        .timeout(timeout)
+        .region(region.parse::<Region>().map_err(py_err)?)
+        .timeout_secs(timeout)
         .max_retries(max_retries)
         .max_retry_after(max_retry_wait);
     if let Some(key) = api_key {
@@ -52,12 +67,13 @@ fn configure(
     if let Some(limit) = rate_limit {
         builder = builder.rate_limit(limit);
     }
-    builder.build().map_err(|e| errors::to_py_err(py, e))
+    builder.build().map_err(py_err)
 }
 
 /// One async function per operation: call the crate, keep its error for the boundary.
 mod ops {
     use super::*;
+    use errors::Reported;
     use nylas_workspaces::{AutoGroup, Client, CreateWorkspace, Result, UpdateWorkspace};
 
     pub async fn list(c: Client) -> Result<Vec<models::Workspace>> {
@@ -90,17 +106,39 @@ mod ops {
         id: String,
         r: ManualAssign,
         options: ManualAssignOptions,
-    ) -> Result<models::ManualAssignResult> {
-        c.manual_assign_with(&id, r, options).await.map(Into::into)
+    ) -> Result<models::ManualAssignResult, Reported> {
+        let report = options.journal_path().map(PathBuf::from);
+        c.manual_assign_with(&id, r, options)
+            .await
+            .map(Into::into)
+            .map_err(|error| Reported { error, report })
+    }
+    pub async fn resume_manual_assign(
+        c: Client,
+        report: PathBuf,
+        options: ManualAssignOptions,
+    ) -> Result<models::ManualAssignResult, Reported> {
+        c.resume_manual_assign(&report, options)
+            .await
+            .map(Into::into)
+            .map_err(|error| Reported {
+                error,
+                report: Some(report),
+            })
     }
 }
 
-fn assign_options(concurrency: Option<usize>) -> ManualAssignOptions {
-    let options = ManualAssignOptions::new();
-    match concurrency {
-        Some(n) => options.concurrency(n),
-        None => options,
+/// The options of `manual_assign` and `resume_manual_assign`: `concurrency=`, and
+/// `report=`, the journal the run is recorded in.
+fn assign_options(concurrency: Option<usize>, report: Option<PathBuf>) -> ManualAssignOptions {
+    let mut options = ManualAssignOptions::new();
+    if let Some(n) = concurrency {
+        options = options.concurrency(n);
     }
+    if let Some(path) = report {
+        options = options.journal(path);
+    }
+    options
 }
 
 /// How long a Ctrl-C'd `manual_assign` waits for the chunks already in flight.
@@ -115,33 +153,63 @@ fn manual_assign_blocking<'py>(
     request: ManualAssign,
     options: ManualAssignOptions,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let options = options.stop_flag(Arc::clone(&stop));
-    let assignment = async move {
+    let report = options.journal_path().map(PathBuf::from);
+    stoppable(py, options, report, move |options| async move {
         client
             .manual_assign_with(&workspace_id, request, options)
             .await
-    };
+    })
+}
+
+/// The blocking `resume_manual_assign`, stopped on Ctrl-C as `manual_assign` is.
+fn resume_manual_assign_blocking<'py>(
+    py: Python<'py>,
+    client: nylas_workspaces::Client,
+    report: PathBuf,
+    options: ManualAssignOptions,
+) -> PyResult<Bound<'py, PyAny>> {
+    let path = report.clone();
+    stoppable(py, options, Some(report), move |options| async move {
+        client.resume_manual_assign(&path, options).await
+    })
+}
+
+/// Runs the assignment `start` builds from `options` (given a stop flag) on the calling
+/// thread; Ctrl-C sets the flag and raises `BulkAssignInterrupted` with what was done.
+/// `report` is the journal the run writes, named on the exceptions.
+fn stoppable<'py, F>(
+    py: Python<'py>,
+    options: ManualAssignOptions,
+    report: Option<PathBuf>,
+    start: impl FnOnce(ManualAssignOptions) -> F,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = nylas_workspaces::Result<nylas_workspaces::ManualAssignOutcome>>
+        + Send
+        + 'static,
+{
+    let stop = Arc::new(AtomicBool::new(false));
+    let assignment = start(options.stop_flag(Arc::clone(&stop)));
     let result = match runtime::block_on_stoppable(py, assignment, stop, INTERRUPT_GRACE)? {
         runtime::Stoppable::Finished(result) => result,
         runtime::Stoppable::Stopped(result, signal) => {
+            let report = report.as_deref();
             return Err(match result {
                 // Finished anyway (the last chunks were already in flight): still raise, so
                 // the Ctrl-C is not lost, with the complete outcome.
-                Ok(outcome) => errors::interrupted(py, &outcome),
-                Err(nylas_workspaces::Error::BulkPartial(outcome)) => {
-                    errors::interrupted(py, &outcome)
-                }
+                Ok(outcome) => errors::interrupted(py, &outcome, report),
+                Err(Error::BulkPartial(outcome)) => errors::interrupted(py, &outcome, report),
                 // Failed before any chunk was planned (a check, the workspace lookup):
                 // nothing was moved; the Ctrl-C wins and the error rides along as its cause.
                 Err(other) => {
-                    signal.set_cause(py, Some(errors::to_py_err(py, other)));
+                    signal.set_cause(py, Some(errors::reported_err(py, other, report)));
                     signal
                 }
             });
         }
     };
-    errors::Answer(result.map(models::ManualAssignResult::from)).into_pyobject(py)
+    let answer = result.map(models::ManualAssignResult::from);
+    errors::Answer(answer.map_err(|error| errors::Reported { error, report })).into_pyobject(py)
 }
 
 resource_twins! {
@@ -206,18 +274,45 @@ resource_twins! {
     ///
     /// Awaitable (`AsyncWorkspaces`): cancelling the task (`task.cancel()`, a timeout,
     /// Ctrl-C under `asyncio.run`) drops the assignment: no further chunk is sent and the
-    /// requests in flight are abandoned, so what they did is not reported.
-    #[pyo3(signature = (workspace_id, *, assign_grants=None, remove_grants=None, concurrency=None))]
+    /// requests in flight are abandoned, so what they did is not reported by the exception.
+    /// Give `report=` to keep it: the journal holds every result as it arrives, and
+    /// `resume_manual_assign(report)` finishes the job.
+    ///
+    /// `report` (a path) records the run in a durable journal, created or truncated, written
+    /// and synced before any assignment is sent (a file that cannot be written raises
+    /// `JournalError` and sends nothing) and after each request. It survives a crash or a
+    /// kill; `resume_manual_assign(report)` sends exactly what it does not confirm. The same
+    /// format as the CLI's `--report`.
+    #[pyo3(signature = (
+        workspace_id, *, assign_grants=None, remove_grants=None, concurrency=None, report=None
+    ))]
     fn manual_assign(
         workspace_id: String,
         assign_grants: Option<Bound<'py, PyAny>>,
         remove_grants: Option<Bound<'py, PyAny>>,
         #[pyo3(from_py_with = numbers::concurrency)] concurrency: Option<usize>,
+        report: Option<PathBuf>,
     ) => ops::manual_assign(
         workspace_id,
         args::manual_assign(assign_grants.as_ref(), remove_grants.as_ref())?,
-        assign_options(concurrency),
+        assign_options(concurrency, report),
     ), blocking = manual_assign_blocking;
+
+    /// Finishes a manual assignment recorded with `report=`, here or in another process
+    /// (also one that was killed, or the CLI's `--report`): reads the journal, sends again
+    /// exactly the ids it does not confirm (failed, never sent, or in flight when the run
+    /// died; sending an id twice is harmless), and keeps appending to the same file.
+    ///
+    /// Returns a `ManualAssignResult`, or raises `BulkAssignError`, covering every id of the
+    /// original plan, earlier runs included. When nothing is left, nothing is sent. A journal
+    /// that is not one, or was altered, raises `JournalError` and sends nothing. Ctrl-C and
+    /// task cancellation behave as for `manual_assign`.
+    #[pyo3(signature = (report, *, concurrency=None))]
+    fn resume_manual_assign(
+        report: PathBuf,
+        #[pyo3(from_py_with = numbers::concurrency)] concurrency: Option<usize>,
+    ) => ops::resume_manual_assign(report, assign_options(concurrency, None)),
+        blocking = resume_manual_assign_blocking;
 }
 
 client_twins! {
@@ -251,6 +346,10 @@ client_twins! {
     /// The arguments mean what they mean for `Client`: `timeout` bounds each attempt, and a
     /// call may take about `(max_retries + 1) * timeout` plus up to `max_retries` waits of at
     /// most `max_retry_wait` seconds each for a `Retry-After`.
+    ///
+    /// Cancelling the task of a `manual_assign` stops sending and abandons the requests in
+    /// flight; with `report=` the journal keeps the outcome of every request that finished,
+    /// and `resume_manual_assign(report)` finishes the job.
     AsyncClient => AsyncWorkspaces {
         fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
             future_into_py(py, async move { Ok(slf) })

@@ -5,6 +5,11 @@
 //! a bool), `OverflowError` (an int too large for the type) or `ValueError` (a number that
 //! is no valid value). They are used through `#[pyo3(from_py_with = ...)]`, so the Python
 //! signatures keep their defaults.
+//!
+//! The client's seconds (`timeout=`, `max_retry_wait=`) are only converted to `f64` here:
+//! whether a number of seconds is acceptable is the crate's rule (`ClientBuilder`), so NaN,
+//! zero or a day and a half come back from it as `ConfigurationError`. The emulator's
+//! seconds are the emulator's business and are judged here.
 
 use std::time::Duration;
 
@@ -22,17 +27,23 @@ fn not_bool(value: &Bound<'_, PyAny>, name: &str, kind: &str) -> PyResult<()> {
     Ok(())
 }
 
-/// A number of seconds as a `Duration`. `positive` also refuses zero (and values so small
-/// that they round to zero nanoseconds).
-pub fn seconds(value: &Bound<'_, PyAny>, name: &str, positive: bool) -> PyResult<Duration> {
+/// A number of seconds as Python gave it, any float: `TypeError` for a bool or a non-number,
+/// `OverflowError` for an int beyond a float's range.
+pub fn raw_seconds(value: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
     not_bool(value, name, "a number of seconds")?;
-    let secs: f64 = value.extract().map_err(|e: PyErr| {
+    value.extract().map_err(|e: PyErr| {
         if e.is_instance_of::<PyOverflowError>(value.py()) {
             PyOverflowError::new_err(format!("{name} is too large"))
         } else {
             PyTypeError::new_err(format!("{name} must be a number of seconds"))
         }
-    })?;
+    })
+}
+
+/// A number of seconds as a `Duration`. `positive` also refuses zero (and values so small
+/// that they round to zero nanoseconds).
+pub fn seconds(value: &Bound<'_, PyAny>, name: &str, positive: bool) -> PyResult<Duration> {
+    let secs = raw_seconds(value, name)?;
     let duration = Duration::try_from_secs_f64(secs).map_err(|_| {
         if secs.is_finite() && secs > 0.0 {
             PyValueError::new_err(format!("{name} of {secs:?} seconds is too long"))
@@ -72,14 +83,14 @@ where
     })
 }
 
-/// `timeout=`: seconds per attempt, more than zero.
-pub fn timeout(value: &Bound<'_, PyAny>) -> PyResult<Duration> {
-    seconds(value, "timeout", true)
+/// `timeout=`: seconds per attempt, judged by the crate.
+pub fn timeout(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    raw_seconds(value, "timeout")
 }
 
-/// `max_retry_wait=`: the longest `Retry-After` waited out, zero or more seconds.
-pub fn max_retry_wait(value: &Bound<'_, PyAny>) -> PyResult<Duration> {
-    seconds(value, "max_retry_wait", false)
+/// `max_retry_wait=`: the longest `Retry-After` waited out, judged by the crate.
+pub fn max_retry_wait(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    raw_seconds(value, "max_retry_wait")
 }
 
 /// `max_retries=`: an int from 0 to 2**32 - 1.

@@ -110,9 +110,9 @@ macro_rules! client_twins {
                 api_key: Option<String>,
                 region: &str,
                 api_uri: Option<String>,
-                #[pyo3(from_py_with = numbers::timeout)] timeout: Duration,
+                #[pyo3(from_py_with = numbers::timeout)] timeout: f64,
                 #[pyo3(from_py_with = numbers::max_retries)] max_retries: u32,
-                #[pyo3(from_py_with = numbers::max_retry_wait)] max_retry_wait: Duration,
+                #[pyo3(from_py_with = numbers::max_retry_wait)] max_retry_wait: f64,
                 rate_limit: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Self> {
                 let client = configure(

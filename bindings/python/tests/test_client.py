@@ -267,8 +267,12 @@ def test_env_key_and_uri(monkeypatch: pytest.MonkeyPatch, server: RecordingServe
 
 
 def test_bad_region_is_refused() -> None:
-    with pytest.raises(ValueError):
+    # The crate reads region names (any case); a name it does not know is a configuration
+    # error, which is a ValueError.
+    with pytest.raises(nw.ConfigurationError, match="mars") as info:
         nw.Client(API_KEY, region="mars")
+    assert isinstance(info.value, ValueError)
+    assert repr(nw.Client(API_KEY, region="EU")) == "Client(base_url=\"https://api.eu.nylas.com\")"
 
 
 def test_gil_is_released_while_waiting(server: RecordingServer, client: nw.Client) -> None:

@@ -32,6 +32,8 @@ def test_status_raises_exactly_its_class_from_both_clients(
     status: int, cls: type[nw.APIError],
 ) -> None:
     def answer() -> None:
+        # Deleting looks the target up first (the default workspace cannot be deleted).
+        server.reply("GET", "/v3/workspaces/ws-1", body={"request_id": "r", "data": workspace()})
         server.reply("DELETE", "/v3/workspaces/ws-1", status=status,
                      body=envelope(f"req-{status}", "conflict_error", "busy elsewhere"))
 
@@ -85,3 +87,22 @@ def test_not_given_is_bound_once(server: RecordingServer, client: nw.Client,
     server.reply("PATCH", "/v3/workspaces/ws-1", body={"request_id": "r", "data": workspace()})
     client.workspaces.update("ws-1", name=nw.NOT_GIVEN, policy_id=None)
     assert server.requests[-1].body == {"policy_id": None}
+
+
+def test_the_new_classes_are_exported_where_they_belong() -> None:
+    for name, bases in {
+        "InvalidRequestError": (nw.NylasWorkspacesError, ValueError),
+        "LimitExceededError": (nw.NylasWorkspacesError,),
+        "JournalError": (nw.NylasWorkspacesError,),
+    }.items():
+        assert name in nw.__all__ and name in exceptions_module.__all__
+        cls = getattr(nw, name)
+        assert cls is getattr(exceptions_module, name)
+        assert all(issubclass(cls, base) for base in bases)
+    assert not issubclass(nw.LimitExceededError, ValueError)
+    err = nw.LimitExceededError("too big", setting="max_body_bytes", limit=10, request_id="r")
+    assert (err.setting, err.limit, err.request_id) == ("max_body_bytes", 10, "r")
+    journal = nw.JournalError("bad", path="/tmp/j", kind="corrupt", line=3)
+    assert (journal.path, journal.kind, journal.line) == ("/tmp/j", "corrupt", 3)
+    assert nw.APIError("moved", status=301, location="https://x").location == "https://x"
+    assert nw.BulkAssignError("x", workspace_id="ws").report is None

@@ -156,3 +156,26 @@ def test_configuration_errors_are_value_errors(emu: Emulator) -> None:
         emu.client(rate_limit=0)
     assert isinstance(info.value, ValueError)
     assert isinstance(info.value, nw.NylasWorkspacesError)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "name"),
+    [
+        # In range for a float and for Python, beyond what the crate accepts (a day, an hour).
+        ({"timeout": 86_400.5}, "timeout"),
+        ({"timeout": -1}, "timeout"),
+        ({"max_retry_wait": 3_601}, "max_retry_wait"),
+        ({"max_retry_wait": float("nan")}, "max_retry_wait"),
+    ],
+)
+def test_seconds_out_of_the_crates_range_are_configuration_errors(
+    emu: Emulator, arguments: dict[str, Any], name: str
+) -> None:
+    for cls in (nw.Client, nw.AsyncClient):
+        with pytest.raises(nw.ConfigurationError, match=name):
+            cls(emu.api_key, api_uri=emu.url, **arguments)
+
+
+def test_the_longest_accepted_seconds_build_a_client(emu: Emulator) -> None:
+    client = emu.client(timeout=86_400, max_retry_wait=3_600, max_retries=0)
+    assert client.workspaces.default() is not None

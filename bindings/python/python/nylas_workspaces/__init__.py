@@ -9,7 +9,9 @@ with every call awaitable. Every documented rule of the API is checked before a 
 sent, by the Rust crate underneath; a broken rule raises :class:`InvariantError`.
 
 Ctrl-C during a blocking ``manual_assign`` raises :class:`BulkAssignInterrupted` (a
-``KeyboardInterrupt``) that records what was done, so the job can be resumed.
+``KeyboardInterrupt``) that records what was done, so the job can be resumed. With
+``manual_assign(..., report="assign.jsonl")`` the run is also journaled on disk as it goes,
+and ``resume_manual_assign("assign.jsonl")`` finishes it, even after the process was killed.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from ._exceptions import (
     ConfigurationError,
     ConflictError,
     InternalServerError,
+    InvalidRequestError,
     InvariantError,
+    JournalError,
+    LimitExceededError,
     NotFoundError,
     NylasWorkspacesError,
     PermissionDeniedError,
@@ -65,6 +70,9 @@ __all__ = [
     "NylasWorkspacesError",
     "InvariantError",
     "ConfigurationError",
+    "InvalidRequestError",
+    "LimitExceededError",
+    "JournalError",
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",

@@ -13,10 +13,13 @@ raises a plain :class:`APIError`; ``status`` always holds the number)::
     NylasWorkspacesError
     ├── InvariantError               a documented rule was broken; nothing sent (ValueError)
     ├── ConfigurationError           the client cannot be built (ValueError)
+    ├── InvalidRequestError          the request cannot be sent as given; nothing sent (ValueError)
+    ├── LimitExceededError           an answer larger than a configured limit
+    ├── JournalError                 a ``report=`` journal cannot be written or read
     ├── APIConnectionError           no answer: network, connection reset
     │   └── APITimeoutError          no answer within ``timeout``
     ├── APIResponseValidationError   an answer this client cannot decode
-    ├── APIError                     an error status with Nylas's error envelope
+    ├── APIError                     an error status (a 3xx redirect too, with ``location``)
     │   ├── BadRequestError          400
     │   ├── AuthenticationError      401
     │   ├── PermissionDeniedError    403
@@ -36,6 +39,9 @@ __all__ = [
     "NylasWorkspacesError",
     "InvariantError",
     "ConfigurationError",
+    "InvalidRequestError",
+    "LimitExceededError",
+    "JournalError",
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
@@ -81,8 +87,80 @@ class ConfigurationError(NylasWorkspacesError, ValueError):
     a base URL it refuses); nothing was sent."""
 
 
+class InvalidRequestError(NylasWorkspacesError, ValueError):
+    """The request cannot be sent as given (for example its URL would be longer than 8 KiB,
+    from a 70 KB workspace id); nothing was sent, and retrying would fail the same way.
+
+    ``operation`` names the call (for example ``"get_workspace"``).
+    """
+
+    operation: str
+
+    def __init__(self, message: str, *, operation: str = "") -> None:
+        super().__init__(message)
+        self.operation = operation
+
+
+class LimitExceededError(NylasWorkspacesError):
+    """An answer, or a listing across pages, was larger than a configured limit, so it was
+    not read further. Never retried: the same request would get the same answer.
+
+    ``setting`` names the limit (``"max_body_bytes"`` or ``"max_list_items"``), ``limit`` is
+    its value (bytes or items) and ``request_id`` the id of the answer that went over.
+    """
+
+    operation: str
+    setting: str
+    limit: int
+    request_id: Optional[str]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        setting: str,
+        limit: int,
+        request_id: Optional[str] = None,
+        operation: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.setting = setting
+        self.limit = limit
+        self.request_id = request_id
+
+
+class JournalError(NylasWorkspacesError):
+    """The journal of a manual assignment (``report=``) could not be written or read.
+
+    Raised before any assignment is sent: a run that cannot be recorded sends nothing, and a
+    journal that cannot be read is not resumed. ``path`` is the file, ``kind`` one of
+    ``"unwritable"``, ``"unreadable"``, ``"not_a_journal"``, ``"corrupt"`` (a record other
+    than the last is damaged: the file was altered) and ``"too_large"``, and ``line`` the
+    1-based line of a corrupt record (else None). When the operating system reported the
+    failure, ``__cause__`` is its ``OSError``.
+    """
+
+    path: str
+    kind: str
+    line: Optional[int]
+
+    def __init__(
+        self, message: str, *, path: str, kind: str, line: Optional[int] = None
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.kind = kind
+        self.line = line
+
+
 class APIConnectionError(NylasWorkspacesError):
-    """The request could not reach Nylas, or the connection broke before an answer."""
+    """The request could not reach Nylas, or the connection broke before an answer.
+
+    The message names the underlying causes ("Connection refused", "message head is too
+    large"); ``__cause__`` is an ``OSError`` holding the innermost one (with its ``errno``
+    when the system gave one, so a refused connection is a ``ConnectionRefusedError``).
+    """
 
 
 class APITimeoutError(APIConnectionError):
@@ -111,12 +189,19 @@ class APIResponseValidationError(NylasWorkspacesError):
 
 
 class APIError(NylasWorkspacesError):
-    """Nylas answered with an error status and its error envelope."""
+    """Nylas (or something in front of it) answered with an error status.
+
+    A redirect (3xx) is one too, and is never followed, since following it would send the key
+    and the request to whatever host it names: ``location`` is where it pointed (None for
+    any other status). Text the server sent never carries the API key: the client replaces
+    it with ``<redacted>``.
+    """
 
     status: int
     request_id: Optional[str]
     type: Optional[str]
     provider_error: Optional[Mapping[str, Any]]
+    location: Optional[str]
 
     def __init__(
         self,
@@ -126,12 +211,14 @@ class APIError(NylasWorkspacesError):
         request_id: Optional[str] = None,
         type: Optional[str] = None,
         provider_error: Optional[Mapping[str, Any]] = None,
+        location: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.request_id = request_id
         self.type = type
         self.provider_error = provider_error
+        self.location = location
 
     def __str__(self) -> str:
         rid = f", request_id={self.request_id}" if self.request_id else ""
@@ -193,6 +280,10 @@ class _BulkOutcome:
 
         except nw.BulkAssignError as err:
             client.workspaces.manual_assign(err.workspace_id, **err.retry_request())
+
+    ``report`` is the journal the run was recorded in (``report=``), or None; with one,
+    ``client.workspaces.resume_manual_assign(err.report)`` finishes the job instead, also
+    from another process.
     """
 
     message: str
@@ -203,6 +294,7 @@ class _BulkOutcome:
     failed: dict[str, NylasWorkspacesError]
     not_sent: list[str]
     request_ids: list[str]
+    report: Optional[str]
 
     def _record(
         self,
@@ -216,8 +308,10 @@ class _BulkOutcome:
         not_sent: Iterable[str],
         request_ids: Iterable[str],
         retry: Optional[Mapping[str, Sequence[str]]],
+        report: Optional[str] = None,
     ) -> None:
         self.message = message
+        self.report = report
         self.workspace_id = workspace_id
         self.assigned = list(assigned)
         self.removed = list(removed)
@@ -272,6 +366,7 @@ class BulkAssignError(_BulkOutcome, NylasWorkspacesError):
         retry: Optional[Mapping[str, Sequence[str]]] = None,
         grants_assigned: Optional[Iterable[str]] = None,
         grants_removed: Optional[Iterable[str]] = None,
+        report: Optional[str] = None,
     ) -> None:
         NylasWorkspacesError.__init__(self, message)
         self._record(
@@ -284,6 +379,7 @@ class BulkAssignError(_BulkOutcome, NylasWorkspacesError):
             not_sent=not_sent,
             request_ids=request_ids,
             retry=retry,
+            report=report,
         )
 
 
@@ -293,7 +389,8 @@ class BulkAssignInterrupted(_BulkOutcome, KeyboardInterrupt):
 
     No further chunk was sent after the Ctrl-C, and the requests in flight were allowed to
     finish, so ``assigned``, ``removed``, ``unmatched``, ``failed`` and ``not_sent`` together
-    hold every id exactly once, and ``retry_request()`` resumes where it stopped. It is a
+    hold every id exactly once, and ``retry_request()`` (or, with a ``report``,
+    ``resume_manual_assign(err.report)``) resumes where it stopped. It is a
     ``KeyboardInterrupt`` (not an ``Exception``): ``except Exception`` lets it through, and
     an uncaught one ends the program like any Ctrl-C.
     """
@@ -310,6 +407,7 @@ class BulkAssignInterrupted(_BulkOutcome, KeyboardInterrupt):
         not_sent: Iterable[str] = (),
         request_ids: Iterable[str] = (),
         retry: Optional[Mapping[str, Sequence[str]]] = None,
+        report: Optional[str] = None,
     ) -> None:
         KeyboardInterrupt.__init__(self, message)
         self._record(
@@ -322,4 +420,5 @@ class BulkAssignInterrupted(_BulkOutcome, KeyboardInterrupt):
             not_sent=not_sent,
             request_ids=request_ids,
             retry=retry,
+            report=report,
         )

@@ -1,5 +1,6 @@
 # Type stubs of the native module; checked against it by `python -m mypy.stubtest`.
 import datetime
+import os
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Awaitable, Literal, Optional, Union, final
@@ -26,6 +27,8 @@ __all__ = [
 __version__: str
 
 _Ids = Iterable[str]
+# A journal file: a str or a path object (``pathlib.Path``).
+_Report = Union[str, os.PathLike[str]]
 _When = Union[int, datetime.datetime]
 # None, requests per second, or {"rate": float, "burst": int, "adaptive": bool} ("rate" required).
 _RateLimit = Union[None, float, Mapping[str, Union[float, int, bool]]]
@@ -122,6 +125,7 @@ class Workspaces:
         assign_grants: Optional[_Ids] = None,
         remove_grants: Optional[_Ids] = None,
         concurrency: Optional[int] = None,
+        report: Optional[_Report] = None,
     ) -> ManualAssignResult:
         """Moves grants in and out of a workspace, in chunks of at most 500 ids per list.
 
@@ -129,6 +133,22 @@ class Workspaces:
         sent, the requests in flight get up to 30 s to finish, and ``BulkAssignInterrupted``
         (a ``KeyboardInterrupt``) is raised with what was done; a second Ctrl-C abandons the
         requests in flight and raises a plain ``KeyboardInterrupt``.
+
+        ``report`` (a path) journals the run to that file as it goes, in the CLI's
+        ``--report`` format: the plan is written and synced before anything is sent (a file
+        that cannot be written raises ``JournalError`` and sends nothing), then each result.
+        ``resume_manual_assign(report)`` finishes it, even after a crash or a kill.
+        """
+    def resume_manual_assign(
+        self, report: _Report, *, concurrency: Optional[int] = None
+    ) -> ManualAssignResult:
+        """Finishes an assignment journaled with ``report=`` (here, in another process, or by
+        the CLI): sends exactly the ids the journal does not confirm and appends to it.
+
+        Returns a ``ManualAssignResult``, or raises ``BulkAssignError``, covering every id of
+        the original plan. Nothing is sent when nothing is left. A file that is not a journal,
+        or was altered, raises ``JournalError`` and sends nothing. Ctrl-C behaves as for
+        ``manual_assign``.
         """
 
 @final
@@ -169,10 +189,18 @@ class AsyncWorkspaces:
         assign_grants: Optional[_Ids] = None,
         remove_grants: Optional[_Ids] = None,
         concurrency: Optional[int] = None,
+        report: Optional[_Report] = None,
     ) -> Awaitable[ManualAssignResult]:
         """Awaitable ``Workspaces.manual_assign``. Cancelling the task stops sending further
-        chunks and abandons those in flight, whose outcome is then not reported: keep it with
-        a journal (``report=``), not with the exception."""
+        chunks and abandons those in flight, whose outcome the exception then cannot report:
+        give ``report=`` and the journal keeps it, and ``resume_manual_assign(report)``
+        finishes the job."""
+    def resume_manual_assign(
+        self, report: _Report, *, concurrency: Optional[int] = None
+    ) -> Awaitable[ManualAssignResult]:
+        """Awaitable ``Workspaces.resume_manual_assign``: finishes an assignment journaled
+        with ``report=``, covering every id of the original plan. Cancelling the task stops
+        sending; the journal keeps what was done, and another resume finishes it."""
 
 @final
 class Client:
@@ -216,7 +244,10 @@ class AsyncClient:
         """``timeout`` (seconds) bounds each attempt, not the call: a failed attempt is retried
         up to ``max_retries`` times, and a retry may first wait out a ``Retry-After`` of at most
         ``max_retry_wait`` seconds (a longer one is raised at once as ``RateLimitError``). One
-        call takes at worst about ``(max_retries + 1) * timeout`` plus those waits."""
+        call takes at worst about ``(max_retries + 1) * timeout`` plus those waits.
+
+        Cancelling the task of a ``manual_assign`` stops sending; with ``report=`` the journal
+        keeps the outcome, and ``resume_manual_assign(report)`` finishes it."""
     @property
     def workspaces(self) -> AsyncWorkspaces: ...
     def __aenter__(self) -> Awaitable[AsyncClient]: ...
