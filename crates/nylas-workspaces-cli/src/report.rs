@@ -213,9 +213,37 @@ impl Report {
     }
 
     /// Reads a report in this document's format (written by earlier releases).
+    /// Reads at most [`MAX_JOURNAL_BYTES`](nylas_workspaces::MAX_JOURNAL_BYTES): a report is
+    /// never larger than a journal of the same run.
     pub fn read(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the report {}: {e}", path.display()))?;
+        use std::io::Read;
+        let cap = nylas_workspaces::MAX_JOURNAL_BYTES;
+        let cannot = |e: std::io::Error| format!("cannot read the report {}: {e}", path.display());
+        let mut file = std::fs::File::open(path).map_err(cannot)?.take(cap + 1);
+        // A report is a JSON object, perhaps after a byte-order mark: anything else (a binary
+        // file, `/dev/zero`) is refused after one small read.
+        let mut bytes = vec![0; 4];
+        let mut head = 0;
+        while head < bytes.len() {
+            match file.read(&mut bytes[head..]).map_err(cannot)? {
+                0 => break,
+                n => head += n,
+            }
+        }
+        bytes.truncate(head);
+        let body = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+        if body.first().is_some_and(|&b| b != b'{') {
+            return Err(format!("{}: not a JSON report", path.display()));
+        }
+        file.read_to_end(&mut bytes).map_err(cannot)?;
+        if bytes.len() as u64 > cap {
+            return Err(format!(
+                "{}: larger than {cap} bytes, not a report",
+                path.display()
+            ));
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("{}: not UTF-8 text, not a report", path.display()))?;
         Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 

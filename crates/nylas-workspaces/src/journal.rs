@@ -514,10 +514,21 @@ impl Journal {
         if file.metadata().map_err(unreadable)?.len() > MAX_JOURNAL_BYTES {
             return Err(too_large());
         }
-        let mut bytes = Vec::new();
-        file.take(MAX_JOURNAL_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(unreadable)?;
+        // Every record is a JSON object: a file (or a device such as `/dev/zero`, whose
+        // length reads as 0) that does not start with `{` is refused after one small read,
+        // not after reading up to the size cap.
+        let mut file = file.take(MAX_JOURNAL_BYTES + 1);
+        let mut bytes = vec![0; 1];
+        let first = file.read(&mut bytes).map_err(unreadable)?;
+        bytes.truncate(first);
+        if first == 1 && bytes[0] != b'{' {
+            return Err(journal_error(
+                path,
+                JournalErrorKind::NotAJournal,
+                "not a manual-assign journal: it does not start with a JSON record",
+            ));
+        }
+        file.read_to_end(&mut bytes).map_err(unreadable)?;
         if bytes.len() as u64 > MAX_JOURNAL_BYTES {
             return Err(too_large());
         }
