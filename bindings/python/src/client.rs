@@ -293,8 +293,11 @@ resource_twins! {
 
     /// Changes some fields of a workspace and leaves the others as they are.
     ///
-    /// Each field takes three kinds of value: `NOT_GIVEN` (the default) keeps it and is not
-    /// sent, None detaches it (`policy_id`, `rule_ids`), any other value sets it.
+    /// Called as `update(workspace_id, *, name=NOT_GIVEN, auto_group=NOT_GIVEN,
+    /// policy_id=NOT_GIVEN, rule_ids=NOT_GIVEN)`. Each field takes three kinds of value:
+    /// `NOT_GIVEN` (the default) keeps it and is not sent, None detaches it (`policy_id`,
+    /// `rule_ids`), any other value sets it. (`inspect.signature` cannot show these defaults:
+    /// CPython evaluates only literal defaults of a native method, so it raises ValueError.)
     ///
     /// Args:
     ///     workspace_id: The workspace's id.

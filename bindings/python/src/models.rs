@@ -32,7 +32,7 @@ pub struct Workspace {
     /// The email domain the workspace groups, or None.
     #[pyo3(get)]
     domain: Option<String>,
-    /// Whether new grants of `domain` join the workspace by themselves (no manual assignment).
+    /// Whether new grants of `domain` join the workspace by themselves.
     #[pyo3(get)]
     auto_group: bool,
     /// Whether this is the default workspace (only its policy and rules can change).
