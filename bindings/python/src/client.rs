@@ -213,22 +213,75 @@ where
 }
 
 resource_twins! {
-    /// Synchronous access to `/v3/workspaces`.
+    /// Synchronous access to `/v3/workspaces`: every method blocks until Nylas answers.
+    ///
+    /// Reached as `Client.workspaces`; not built directly.
     sync Workspaces;
-    /// Asynchronous access to `/v3/workspaces`; every method returns an awaitable.
+    /// Asynchronous access to `/v3/workspaces`: every method returns an awaitable.
+    ///
+    /// Reached as `AsyncClient.workspaces`; not built directly. The methods take the same
+    /// arguments as those of `Workspaces` and their awaitables give the same results.
     async AsyncWorkspaces;
 
-    /// Every workspace of the application.
+    /// Lists every workspace of the application, reading every page.
+    ///
+    /// Returns:
+    ///     A list of `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     LimitExceededError: The listing is larger than the client's limit.
+    ///     APIError: Nylas answered with an error status (a subclass per status).
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
     fn list() => ops::list();
 
-    /// One workspace, by id or domain.
+    /// Fetches one workspace.
+    ///
+    /// Args:
+    ///     workspace_id: The workspace's id, or its domain.
+    ///
+    /// Returns:
+    ///     The `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     InvariantError: `workspace_id` is empty, `.`, `..` or holds control characters;
+    ///         nothing was sent.
+    ///     NotFoundError: No such workspace.
+    ///     APIError: Nylas answered with another error status.
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
     fn get(workspace_id: String) => ops::get(workspace_id);
 
-    /// The default workspace, or None when the application has none.
+    /// Finds the application's default workspace.
+    ///
+    /// Returns:
+    ///     The default `Workspace`, or None when the application has none (an awaitable of
+    ///     it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     APIError: Nylas answered with an error status (a subclass per status).
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
     fn default() => ops::default();
 
-    /// Creates a workspace (a retried attempt never creates a second one); `rule_ids` is a
-    /// sequence of rule ids.
+    /// Creates a workspace.
+    ///
+    /// A retried attempt never creates a second one: each call sends one idempotency key.
+    ///
+    /// Args:
+    ///     name: The workspace's name; not empty.
+    ///     domain: The email domain whose grants the workspace groups, or None.
+    ///     auto_group: Whether new grants of `domain` join the workspace by themselves
+    ///         (needs `domain`); None leaves it to Nylas.
+    ///     policy_id: The id of a policy to attach, or None.
+    ///     rule_ids: A sequence of rule ids to attach (not a single string), or None.
+    ///
+    /// Returns:
+    ///     The new `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     InvariantError: A documented rule is broken (an empty name or domain, `auto_group`
+    ///         without a domain, an empty id); nothing was sent.
+    ///     TypeError: `rule_ids` is a string, or holds something other than strings.
+    ///     APIError: Nylas answered with an error status (a subclass per status).
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
     #[pyo3(signature = (name, *, domain=None, auto_group=None, policy_id=None, rule_ids=None))]
     fn create(
         name: String,
@@ -238,19 +291,81 @@ resource_twins! {
         rule_ids: Option<Bound<'py, PyAny>>,
     ) => ops::create(args::create(name, domain, auto_group, policy_id, rule_ids.as_ref())?);
 
-    /// Changes a workspace: NOT_GIVEN keeps a field, None detaches it, a value sets it.
+    /// Changes some fields of a workspace and leaves the others as they are.
+    ///
+    /// Called as `update(workspace_id, *, name=NOT_GIVEN, auto_group=NOT_GIVEN,
+    /// policy_id=NOT_GIVEN, rule_ids=NOT_GIVEN)`. Each field takes three kinds of value:
+    /// `NOT_GIVEN` (the default) keeps it and is not sent, None detaches it (`policy_id`,
+    /// `rule_ids`), any other value sets it. (`inspect.signature` cannot show these defaults:
+    /// CPython evaluates only literal defaults of a native method, so it raises ValueError.)
+    ///
+    /// Args:
+    ///     workspace_id: The workspace's id.
+    ///     name: The new name. Default `NOT_GIVEN`; None is refused.
+    ///     auto_group: Whether new grants of the workspace's domain join it by themselves.
+    ///         Default `NOT_GIVEN`; None is refused.
+    ///     policy_id: The policy to attach, or None to detach the current one. Default
+    ///         `NOT_GIVEN`.
+    ///     rule_ids: A sequence of rule ids replacing the current ones, or None to detach
+    ///         them all. Default `NOT_GIVEN`.
+    ///
+    /// Returns:
+    ///     The updated `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     InvariantError: Nothing would change, `name` or `auto_group` targets the default
+    ///         workspace, or `auto_group=True` targets one without a domain; nothing was
+    ///         sent.
+    ///     TypeError: An unknown keyword, a value of the wrong type, or None for `name` or
+    ///         `auto_group`.
+    ///     NotFoundError: No such workspace.
+    ///     APIError: Nylas answered with another error status.
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
     #[pyo3(signature = (workspace_id, **changes))]
     #[pyo3(
-        text_signature = "(self, workspace_id, *, name=..., auto_group=..., policy_id=..., rule_ids=...)"
+        text_signature = "(self, workspace_id, *, name=NOT_GIVEN, auto_group=NOT_GIVEN, policy_id=NOT_GIVEN, rule_ids=NOT_GIVEN)"
     )]
     fn update(workspace_id: String, changes: Option<&Bound<'py, PyDict>>)
         => ops::update(workspace_id, args::update(changes)?);
 
-    /// Deletes a workspace; returns the request id.
+    /// Deletes a workspace.
+    ///
+    /// Args:
+    ///     workspace_id: The workspace's id.
+    ///
+    /// Returns:
+    ///     The request id of the deletion (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     InvariantError: `workspace_id` is the default workspace, which cannot be deleted,
+    ///         or is not a usable id; nothing was sent.
+    ///     NotFoundError: No such workspace.
+    ///     APIError: Nylas answered with another error status.
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
     fn delete(workspace_id: String) => ops::delete(workspace_id);
 
-    /// Starts a background job that sorts grants into workspaces by email domain; returns
-    /// the job. Nylas allows one call per minute per application.
+    /// Starts a background job that sorts grants into workspaces by email domain.
+    ///
+    /// Nylas allows one call per minute per application; a refused call raises
+    /// `RateLimitError` with `retry_after` set.
+    ///
+    /// Args:
+    ///     after_created_at: Only grants created after this instant: Unix seconds (an int)
+    ///         or a timezone-aware `datetime`; None for every grant.
+    ///     invalid_also: Whether invalid grants are sorted too; None leaves it to Nylas.
+    ///     specific_domain: Only grants of this email domain; None for every domain.
+    ///
+    /// Returns:
+    ///     The started `AutoGroupJob` (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     InvariantError: `after_created_at` is before 1970; nothing was sent.
+    ///     TypeError: `after_created_at` is neither an int nor a `datetime` (a bool is
+    ///         refused).
+    ///     ValueError: `after_created_at` is a naive `datetime`.
+    ///     RateLimitError: Called again within the minute.
+    ///     APIError: Nylas answered with another error status.
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
     #[pyo3(signature = (*, after_created_at=None, invalid_also=None, specific_domain=None))]
     fn auto_group(
         after_created_at: Option<Bound<'py, PyAny>>,
@@ -260,11 +375,9 @@ resource_twins! {
         args::auto_group(after_created_at.as_ref(), invalid_also, specific_domain)?,
     );
 
-    /// Moves grants into (`assign_grants`) and out of (`remove_grants`) a workspace, in
-    /// chunks of at most 500 ids per list, `concurrency` requests at a time (default 4).
+    /// Moves grants into and out of a workspace, in chunks of at most 500 ids per list.
     ///
-    /// Returns a `ManualAssignResult`, or raises `BulkAssignError` when some chunks failed;
-    /// either way every id is accounted for.
+    /// Every id is accounted for, in the result or in the exception.
     ///
     /// Blocking (`Workspaces`): on Ctrl-C no further chunk is sent, the requests already in
     /// flight are given up to 30 seconds to finish, and `BulkAssignInterrupted` (a
@@ -278,11 +391,35 @@ resource_twins! {
     /// Give `report=` to keep it: the journal holds every result as it arrives, and
     /// `resume_manual_assign(report)` finishes the job.
     ///
-    /// `report` (a path) records the run in a durable journal, created or truncated, written
-    /// and synced before any assignment is sent (a file that cannot be written raises
-    /// `JournalError` and sends nothing) and after each request. It survives a crash or a
-    /// kill; `resume_manual_assign(report)` sends exactly what it does not confirm. The same
-    /// format as the CLI's `--report`.
+    /// Args:
+    ///     workspace_id: The workspace the grants move into or out of; its `auto_group` must
+    ///         be off.
+    ///     assign_grants: A sequence of grant ids to move into the workspace (not a single
+    ///         string), or None.
+    ///     remove_grants: A sequence of grant ids to move out of it, or None. Together with
+    ///         `assign_grants` at least one id, and no id in both.
+    ///     concurrency: How many requests run at a time, at least 1; None for 4.
+    ///     report: A path (str or `os.PathLike`) of a journal to record the run in, created
+    ///         or truncated, written and synced before any assignment is sent and after each
+    ///         request; it survives a crash or a kill, and `resume_manual_assign(report)`
+    ///         sends exactly what it does not confirm. The format of the CLI's `--report`.
+    ///         None keeps no journal.
+    ///
+    /// Returns:
+    ///     A `ManualAssignResult` (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     InvariantError: A documented rule is broken (no ids, an empty id, an id both
+    ///         assigned and removed, an auto-group workspace, `concurrency=0`); nothing was
+    ///         sent.
+    ///     TypeError: A list is a single string or holds something other than strings, or
+    ///         `concurrency` is not an int.
+    ///     OverflowError: `concurrency` is negative or too large.
+    ///     JournalError: `report` cannot be written; nothing was sent.
+    ///     BulkAssignError: Some chunks failed; it tells which ids moved and which did not.
+    ///     BulkAssignInterrupted: Ctrl-C stopped a blocking call (see above).
+    ///     APIError: The check of the workspace, before any chunk, got an error status.
+    ///     APIConnectionError: That check got no answer.
     #[pyo3(signature = (
         workspace_id, *, assign_grants=None, remove_grants=None, concurrency=None, report=None
     ))]
@@ -298,15 +435,30 @@ resource_twins! {
         assign_options(concurrency, report),
     ), blocking = manual_assign_blocking;
 
-    /// Finishes a manual assignment recorded with `report=`, here or in another process
-    /// (also one that was killed, or the CLI's `--report`): reads the journal, sends again
-    /// exactly the ids it does not confirm (failed, never sent, or in flight when the run
-    /// died; sending an id twice is harmless), and keeps appending to the same file.
+    /// Finishes a manual assignment recorded with `report=`.
     ///
-    /// Returns a `ManualAssignResult`, or raises `BulkAssignError`, covering every id of the
-    /// original plan, earlier runs included. When nothing is left, nothing is sent. A journal
-    /// that is not one, or was altered, raises `JournalError` and sends nothing. Ctrl-C and
-    /// task cancellation behave as for `manual_assign`.
+    /// The run may have been here or in another process (also one that was killed, or the
+    /// CLI's `--report`): the journal is read, exactly the ids it does not confirm are sent
+    /// again (failed, never sent, or in flight when the run died; sending an id twice is
+    /// harmless), and the same file goes on being appended to. When nothing is left,
+    /// nothing is sent. Ctrl-C and task cancellation behave as for `manual_assign`.
+    ///
+    /// Args:
+    ///     report: The path (str or `os.PathLike`) of the journal.
+    ///     concurrency: How many requests run at a time, at least 1; None for 4.
+    ///
+    /// Returns:
+    ///     A `ManualAssignResult` covering every id of the original plan, earlier runs
+    ///     included (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     JournalError: The file is not a journal, was altered, or cannot be read or
+    ///         appended to; nothing was sent.
+    ///     InvariantError: `concurrency=0`; nothing was sent.
+    ///     TypeError: `concurrency` is not an int.
+    ///     OverflowError: `concurrency` is negative or too large.
+    ///     BulkAssignError: Some chunks failed again; it covers the whole plan.
+    ///     BulkAssignInterrupted: Ctrl-C stopped a blocking call.
     #[pyo3(signature = (report, *, concurrency=None))]
     fn resume_manual_assign(
         report: PathBuf,
@@ -316,16 +468,34 @@ resource_twins! {
 }
 
 client_twins! {
-    /// The synchronous client. Calls block the calling thread, not other Python threads.
+    /// The synchronous client: calls block the calling thread, not other Python threads.
     ///
-    /// `timeout` (seconds, default 90) bounds each attempt of a request, not the call: a failed
-    /// attempt is retried up to `max_retries` times (default 2), and before a retry the client
-    /// may first wait out a `Retry-After` the server asked for, if it is at most
-    /// `max_retry_wait` seconds (default 60; a longer one is raised at once as
-    /// `RateLimitError` with `retry_after` set, and 0 never waits). The worst case of one call
-    /// is therefore about `(max_retries + 1) * timeout` plus up to `max_retries` such waits
-    /// and a short backoff. `rate_limit` paces every request of the client: None, requests
-    /// per second, or `{"rate": ..., "burst": ..., "adaptive": ...}`.
+    /// `timeout` bounds each attempt of a request, not the call: a failed attempt is retried
+    /// up to `max_retries` times, and before a retry the client may first wait out a
+    /// `Retry-After` of at most `max_retry_wait` seconds. The worst case of one call is
+    /// therefore about `(max_retries + 1) * timeout` plus up to `max_retries` such waits and
+    /// a short backoff. Usable as a context manager (`with Client() as client:`).
+    ///
+    /// Args:
+    ///     api_key: The Nylas API key; None reads `NYLAS_API_KEY`. Never shown in a repr,
+    ///         a log or an error.
+    ///     region: The Nylas region, `"us"` or `"eu"`.
+    ///     api_uri: A base URL to use instead of the region's (also read from
+    ///         `NYLAS_API_URI`), such as an emulator's; None for the region's.
+    ///     timeout: Seconds each attempt of a request may take (not the whole call).
+    ///     max_retries: How many times a failed attempt is retried (0 never retries).
+    ///     max_retry_wait: The longest `Retry-After`, in seconds, waited out before a retry;
+    ///         a longer one is raised at once as `RateLimitError` with `retry_after` set,
+    ///         and 0 never waits.
+    ///     rate_limit: Paces every request of the client: None (no pacing), requests per
+    ///         second, or `{"rate": ..., "burst": ..., "adaptive": ...}` with `rate`
+    ///         required.
+    ///
+    /// Raises:
+    ///     ConfigurationError: No API key, an unknown region, a refused base URL or a
+    ///         number of seconds or a rate the client cannot use.
+    ///     TypeError: An argument of the wrong type (a bool for a number, ...).
+    ///     OverflowError: An int too large for its setting.
     Client => Workspaces {
         fn __enter__(slf: Py<Self>) -> Py<Self> {
             slf
@@ -336,8 +506,10 @@ client_twins! {
             false
         }
 
-        /// Releases nothing today (connections close when the client is dropped); present so
-        /// `with Client() as c:` and explicit `close()` both read naturally.
+        /// Closes the client.
+        ///
+        /// Releases nothing today (connections close when the client is dropped); present
+        /// so that `with Client() as c:` and an explicit `close()` both read naturally.
         fn close(&self) {}
     }
 
@@ -345,11 +517,33 @@ client_twins! {
     ///
     /// The arguments mean what they mean for `Client`: `timeout` bounds each attempt, and a
     /// call may take about `(max_retries + 1) * timeout` plus up to `max_retries` waits of at
-    /// most `max_retry_wait` seconds each for a `Retry-After`.
+    /// most `max_retry_wait` seconds each for a `Retry-After`. Usable as an async context
+    /// manager (`async with AsyncClient() as client:`).
     ///
     /// Cancelling the task of a `manual_assign` stops sending and abandons the requests in
     /// flight; with `report=` the journal keeps the outcome of every request that finished,
     /// and `resume_manual_assign(report)` finishes the job.
+    ///
+    /// Args:
+    ///     api_key: The Nylas API key; None reads `NYLAS_API_KEY`. Never shown in a repr,
+    ///         a log or an error.
+    ///     region: The Nylas region, `"us"` or `"eu"`.
+    ///     api_uri: A base URL to use instead of the region's (also read from
+    ///         `NYLAS_API_URI`), such as an emulator's; None for the region's.
+    ///     timeout: Seconds each attempt of a request may take (not the whole call).
+    ///     max_retries: How many times a failed attempt is retried (0 never retries).
+    ///     max_retry_wait: The longest `Retry-After`, in seconds, waited out before a retry;
+    ///         a longer one is raised at once as `RateLimitError` with `retry_after` set,
+    ///         and 0 never waits.
+    ///     rate_limit: Paces every request of the client: None (no pacing), requests per
+    ///         second, or `{"rate": ..., "burst": ..., "adaptive": ...}` with `rate`
+    ///         required.
+    ///
+    /// Raises:
+    ///     ConfigurationError: No API key, an unknown region, a refused base URL or a
+    ///         number of seconds or a rate the client cannot use.
+    ///     TypeError: An argument of the wrong type (a bool for a number, ...).
+    ///     OverflowError: An int too large for its setting.
     AsyncClient => AsyncWorkspaces {
         fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
             future_into_py(py, async move { Ok(slf) })
@@ -364,7 +558,10 @@ client_twins! {
             future_into_py(py, async move { Ok(false) })
         }
 
-        /// Awaitable no-op, mirroring `Client.close()`.
+        /// Closes the client; an awaitable that does nothing, mirroring `Client.close()`.
+        ///
+        /// Returns:
+        ///     An awaitable of None.
         fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
             future_into_py(py, async move { Ok(()) })
         }

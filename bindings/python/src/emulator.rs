@@ -29,7 +29,22 @@ fn from_name<T: serde::de::DeserializeOwned>(kind: &str, name: &str) -> PyResult
         .map_err(|_| PyValueError::new_err(format!("unknown {kind} {name:?}")))
 }
 
-/// A running emulator; stopped when `close()` is called or the object is collected.
+/// The native emulator server; `nylas_workspaces.testing.Emulator` is its public face.
+///
+/// Started when built; stopped when `close()` is called or the object is collected.
+///
+/// Args:
+///     api_key: The key the emulator accepts.
+///     default_workspace: Whether the application starts with a default workspace (False
+///         emulates one created before default workspaces).
+///     latency: Seconds added to every response, zero or more.
+///     seed_file: A JSON file of workspaces and grants to start with, or None.
+///
+/// Raises:
+///     ValueError: A setting out of range.
+///     TypeError: `latency` is not a number.
+///     RuntimeError: The server cannot start (no socket, no thread, a seed file that
+///         cannot be read or breaks a rule).
 #[pyclass(
     subclass,
     module = "nylas_workspaces.testing",
@@ -91,9 +106,22 @@ impl EmulatorServer {
         Ok(self.running()?.api_key().to_owned())
     }
 
-    /// Creates a grant and returns its id (`grant_id`, if given). Without `workspace_id` it
-    /// is placed as Nylas places new grants: an auto-group workspace of its domain, else the
-    /// default.
+    /// Creates a grant.
+    ///
+    /// Args:
+    ///     email: The grant's email address; its domain decides where it is placed.
+    ///     valid: Whether the grant is valid (auto-group skips invalid ones unless asked).
+    ///     created_at: Its creation time in Unix seconds; None for the emulator's clock.
+    ///     workspace_id: The workspace to place it in; None places it as Nylas places new
+    ///         grants: an auto-group workspace of its domain, else the default.
+    ///     grant_id: The id to give it; None for a new one.
+    ///
+    /// Returns:
+    ///     The grant's id.
+    ///
+    /// Raises:
+    ///     RuntimeError: The grant cannot be created as asked (for example, an unknown
+    ///         workspace or an id already taken), or the emulator has been stopped.
     #[pyo3(signature = (email, *, valid=true, created_at=None, workspace_id=None, grant_id=None))]
     fn add_grant(
         &self,
@@ -116,39 +144,93 @@ impl EmulatorServer {
         self.running()?.add_grant(grant).map_err(emulator_err)
     }
 
-    /// The workspace a grant is in, or None.
+    /// Tells which workspace a grant is in.
+    ///
+    /// Args:
+    ///     grant_id: The grant's id.
+    ///
+    /// Returns:
+    ///     The workspace's id, or None (no such grant, or in no workspace).
+    ///
+    /// Raises:
+    ///     RuntimeError: The emulator has been stopped.
     fn grant_workspace(&self, grant_id: &str) -> PyResult<Option<String>> {
         Ok(self.running()?.grant_workspace(grant_id))
     }
 
-    /// The grants currently in a workspace.
+    /// Lists the grants currently in a workspace.
+    ///
+    /// Args:
+    ///     workspace_id: The workspace's id.
+    ///
+    /// Returns:
+    ///     A list of grant ids (empty for an unknown workspace).
+    ///
+    /// Raises:
+    ///     RuntimeError: The emulator has been stopped.
     fn grants_in(&self, workspace_id: &str) -> PyResult<Vec<String>> {
         Ok(self.running()?.grants_in(workspace_id))
     }
 
-    /// The default workspace's id, or None.
+    /// Tells the default workspace's id.
+    ///
+    /// Returns:
+    ///     The id, or None when the application has no default workspace.
+    ///
+    /// Raises:
+    ///     RuntimeError: The emulator has been stopped.
     fn default_workspace_id(&self) -> PyResult<Option<String>> {
         Ok(self.running()?.default_workspace_id())
     }
 
-    /// Creates a policy owned by the application and returns its id.
+    /// Creates a policy owned by the application.
+    ///
+    /// Returns:
+    ///     The policy's id.
+    ///
+    /// Raises:
+    ///     RuntimeError: The emulator has been stopped.
     fn add_policy(&self) -> PyResult<String> {
         Ok(self.running()?.add_policy())
     }
 
-    /// Creates a rule owned by the application and returns its id.
+    /// Creates a rule owned by the application.
+    ///
+    /// Returns:
+    ///     The rule's id.
+    ///
+    /// Raises:
+    ///     RuntimeError: The emulator has been stopped.
     fn add_rule(&self) -> PyResult<String> {
         Ok(self.running()?.add_rule())
     }
 
-    /// How many requests reached `operation` (an operationId such as `get-workspace`).
+    /// Counts the requests that reached an operation.
+    ///
+    /// Args:
+    ///     operation: An operationId of the API, such as `get-workspace`.
+    ///
+    /// Returns:
+    ///     How many requests reached it.
+    ///
+    /// Raises:
+    ///     ValueError: An unknown operation.
+    ///     RuntimeError: The emulator has been stopped.
     fn calls(&self, operation: &str) -> PyResult<u64> {
         Ok(self
             .running()?
             .calls(from_name::<Operation>("operation", operation)?))
     }
 
-    /// Adds `seconds` to every response from now on.
+    /// Delays every response from now on.
+    ///
+    /// Args:
+    ///     seconds: The delay, zero or more.
+    ///
+    /// Raises:
+    ///     ValueError: A negative or too long delay.
+    ///     TypeError: Not a number.
+    ///     RuntimeError: The emulator has been stopped.
     fn set_latency(
         &self,
         #[pyo3(from_py_with = numbers::latency)] seconds: Duration,
@@ -157,8 +239,15 @@ impl EmulatorServer {
         Ok(())
     }
 
-    /// Sends `Retry-After: seconds` with injected `too_many_requests` faults from now on
-    /// (1 by default).
+    /// Sets the `Retry-After` sent with injected `too_many_requests` faults from now on.
+    ///
+    /// Args:
+    ///     seconds: Whole seconds (1 until this is called).
+    ///
+    /// Raises:
+    ///     TypeError: Not an int.
+    ///     OverflowError: Negative or too large.
+    ///     RuntimeError: The emulator has been stopped.
     fn set_retry_after(
         &self,
         #[pyo3(from_py_with = numbers::retry_after_secs)] seconds: u64,
@@ -167,8 +256,17 @@ impl EmulatorServer {
         Ok(())
     }
 
-    /// Makes the next `count` calls to `operation` fail with `fault` (`too_many_requests`,
-    /// `internal_server_error`, `bad_gateway`, `service_unavailable` or `connection_reset`).
+    /// Makes the next calls to an operation fail.
+    ///
+    /// Args:
+    ///     operation: An operationId of the API, such as `get-workspace`.
+    ///     count: How many calls fail.
+    ///     fault: `too_many_requests`, `internal_server_error`, `bad_gateway`,
+    ///         `service_unavailable` or `connection_reset`.
+    ///
+    /// Raises:
+    ///     ValueError: An unknown operation or fault.
+    ///     RuntimeError: The emulator has been stopped.
     #[pyo3(signature = (operation, count=1, fault="internal_server_error"))]
     fn fail_next(&self, operation: &str, count: u32, fault: &str) -> PyResult<()> {
         let operation = from_name::<Operation>("operation", operation)?;
@@ -177,8 +275,18 @@ impl EmulatorServer {
         Ok(())
     }
 
-    /// Moves the emulator's clock `seconds` forward (freezing it first if it followed the
-    /// system clock); what is created afterwards is stamped with the new time.
+    /// Moves the emulator's clock forward.
+    ///
+    /// The clock is frozen first if it followed the system clock; what is created
+    /// afterwards is stamped with the new time.
+    ///
+    /// Args:
+    ///     seconds: How far, zero or more.
+    ///
+    /// Raises:
+    ///     ValueError: A negative or too long step.
+    ///     TypeError: Not a number.
+    ///     RuntimeError: The emulator has been stopped.
     fn advance_clock(
         &self,
         #[pyo3(from_py_with = numbers::clock_step)] seconds: Duration,
@@ -187,7 +295,7 @@ impl EmulatorServer {
         Ok(())
     }
 
-    /// Stops the server; later calls raise RuntimeError.
+    /// Stops the server; later calls raise RuntimeError, and closing again does nothing.
     fn close(&mut self, py: Python<'_>) {
         if let Some(server) = self.server.take() {
             py.detach(move || drop(server));

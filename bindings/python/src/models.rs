@@ -14,28 +14,40 @@ fn py_bool(value: bool) -> &'static str {
     if value { "True" } else { "False" }
 }
 
-/// A workspace (see the Rust crate's `Workspace` for the meaning of absent fields).
+/// A workspace, as Nylas reported it: immutable, compared by value, hashable.
+///
+/// Returned by `Workspaces`; not built directly.
 #[pyclass(frozen, eq, module = "nylas_workspaces")]
 #[derive(Clone, PartialEq)]
 pub struct Workspace {
+    /// The workspace's id.
     #[pyo3(get)]
     workspace_id: String,
+    /// The id of the application that owns the workspace.
     #[pyo3(get)]
     application_id: String,
+    /// The workspace's name.
     #[pyo3(get)]
     name: String,
+    /// The email domain the workspace groups, or None.
     #[pyo3(get)]
     domain: Option<String>,
+    /// Whether new grants of `domain` join the workspace by themselves.
     #[pyo3(get)]
     auto_group: bool,
+    /// Whether this is the default workspace (only its policy and rules can change).
     #[pyo3(get)]
     default: bool,
+    /// The id of the attached policy, or None.
     #[pyo3(get)]
     policy_id: Option<String>,
+    /// The ids of the attached rules (a list, possibly empty).
     #[pyo3(get)]
     rule_ids: Vec<String>,
+    /// When the workspace was created, in Unix seconds, or None when Nylas did not say.
     #[pyo3(get)]
     created_at: Option<i64>,
+    /// When the workspace last changed, in Unix seconds, or None when Nylas did not say.
     #[pyo3(get)]
     updated_at: Option<i64>,
 }
@@ -81,7 +93,10 @@ impl Workspace {
         h.finish()
     }
 
-    /// The workspace as a plain dict with the API's field names.
+    /// Converts the workspace to a plain dict.
+    ///
+    /// Returns:
+    ///     A new dict with the API's field names as keys.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("workspace_id", &self.workspace_id)?;
@@ -98,14 +113,19 @@ impl Workspace {
     }
 }
 
-/// A started auto-group job.
+/// A started auto-group job: immutable, compared by value.
+///
+/// Returned by `auto_group`; not built directly.
 #[pyclass(frozen, eq, module = "nylas_workspaces")]
 #[derive(Clone, PartialEq)]
 pub struct AutoGroupJob {
+    /// The job's id (empty when Nylas did not report one).
     #[pyo3(get)]
     job_id: String,
+    /// Nylas's note about the job.
     #[pyo3(get)]
     message: String,
+    /// The id of the request that started the job, or None.
     #[pyo3(get)]
     request_id: Option<String>,
 }
@@ -131,7 +151,10 @@ impl AutoGroupJob {
         )
     }
 
-    /// The job as a plain dict.
+    /// Converts the job to a plain dict.
+    ///
+    /// Returns:
+    ///     A new dict with `job_id`, `message` and `request_id`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("job_id", &self.job_id)?;
@@ -141,19 +164,25 @@ impl AutoGroupJob {
     }
 }
 
-/// What a (possibly chunked) manual assignment did.
+/// What a manual assignment did, over all its chunks: immutable, compared by value.
+///
+/// Returned by `manual_assign` and `resume_manual_assign`; not built directly.
 #[pyclass(frozen, eq, module = "nylas_workspaces")]
 #[derive(Clone, PartialEq)]
 pub struct ManualAssignResult {
+    /// The workspace the grants moved into or out of.
     #[pyo3(get)]
     workspace_id: String,
+    /// The ids Nylas confirmed as moved into the workspace.
     #[pyo3(get)]
     grants_assigned: Vec<String>,
+    /// The ids Nylas confirmed as moved out of the workspace.
     #[pyo3(get)]
     grants_removed: Vec<String>,
-    /// Ids sent in a successful request that Nylas did not report as changed (unknown ids).
+    /// The ids sent in a successful request that Nylas did not report as changed (unknown).
     #[pyo3(get)]
     unmatched: Vec<String>,
+    /// The ids of the requests that were sent, one per chunk.
     #[pyo3(get)]
     request_ids: Vec<String>,
 }
@@ -184,7 +213,10 @@ impl ManualAssignResult {
         )
     }
 
-    /// The result as a plain dict.
+    /// Converts the result to a plain dict.
+    ///
+    /// Returns:
+    ///     A new dict with the attribute names as keys.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("workspace_id", &self.workspace_id)?;

@@ -89,6 +89,7 @@ macro_rules! client_twins {
         $(#[$meta])*
         #[pyclass(frozen, module = "nylas_workspaces")]
         pub struct $client {
+            /// The `/v3/workspaces` operations of this client.
             #[pyo3(get)]
             workspaces: Py<$resource>,
         }

@@ -65,6 +65,11 @@ class NylasWorkspacesError(Exception):
     message: str
 
     def __init__(self, message: str) -> None:
+        """Builds the error.
+
+        Args:
+            message: What went wrong, in words.
+        """
         super().__init__(message)
         self.message = message
 
@@ -78,6 +83,12 @@ class InvariantError(NylasWorkspacesError, ValueError):
     rule: str
 
     def __init__(self, message: str, *, rule: str) -> None:
+        """Builds the error.
+
+        Args:
+            message: What went wrong, in words.
+            rule: The name of the rule that was broken.
+        """
         super().__init__(message)
         self.rule = rule
 
@@ -97,6 +108,12 @@ class InvalidRequestError(NylasWorkspacesError, ValueError):
     operation: str
 
     def __init__(self, message: str, *, operation: str = "") -> None:
+        """Builds the error.
+
+        Args:
+            message: What went wrong, in words.
+            operation: The call that could not be sent, or "".
+        """
         super().__init__(message)
         self.operation = operation
 
@@ -123,6 +140,15 @@ class LimitExceededError(NylasWorkspacesError):
         request_id: Optional[str] = None,
         operation: str = "",
     ) -> None:
+        """Builds the error.
+
+        Args:
+            message: What went wrong, in words.
+            setting: The name of the limit that was exceeded.
+            limit: The limit's value (bytes or items).
+            request_id: The id of the answer that went over, or None.
+            operation: The call whose answer went over, or "".
+        """
         super().__init__(message)
         self.operation = operation
         self.setting = setting
@@ -148,6 +174,14 @@ class JournalError(NylasWorkspacesError):
     def __init__(
         self, message: str, *, path: str, kind: str, line: Optional[int] = None
     ) -> None:
+        """Builds the error.
+
+        Args:
+            message: What went wrong, in words.
+            path: The journal file.
+            kind: What kind of failure (see the class docstring).
+            line: The 1-based line of a corrupt record, or None.
+        """
         super().__init__(message)
         self.path = path
         self.kind = kind
@@ -182,6 +216,14 @@ class APIResponseValidationError(NylasWorkspacesError):
         request_id: Optional[str] = None,
         body: str = "",
     ) -> None:
+        """Builds the error.
+
+        Args:
+            message: What went wrong, in words.
+            status: The HTTP status of the answer, or None.
+            request_id: The id of the answer, or None.
+            body: The start of the body that could not be decoded.
+        """
         super().__init__(message)
         self.status = status
         self.request_id = request_id
@@ -213,6 +255,16 @@ class APIError(NylasWorkspacesError):
         provider_error: Optional[Mapping[str, Any]] = None,
         location: Optional[str] = None,
     ) -> None:
+        """Builds the error.
+
+        Args:
+            message: The error message Nylas sent (or a description of the status).
+            status: The HTTP status.
+            request_id: The id of the answer, or None.
+            type: Nylas's error type (for example "invalid_request_error"), or None.
+            provider_error: The email provider's error, when Nylas passed one on, or None.
+            location: Where a redirect pointed, or None.
+        """
         super().__init__(message)
         self.status = status
         self.request_id = request_id
@@ -252,6 +304,13 @@ class RateLimitError(APIError):
     retry_after: Optional[float]
 
     def __init__(self, message: str, *, retry_after: Optional[float] = None, **kw: Any) -> None:
+        """Builds the error.
+
+        Args:
+            message: The error message Nylas sent.
+            retry_after: The wait Nylas asked for, in seconds, or None.
+            **kw: The other arguments of :class:`APIError` (``status`` is required).
+        """
         super().__init__(message, **kw)
         self.retry_after = retry_after
 
@@ -262,7 +321,12 @@ class InternalServerError(APIError):
 
 class RetryRequest(TypedDict):
     """The keyword arguments of ``manual_assign`` that finish a stopped or part-failed
-    assignment: ``manual_assign(workspace_id, **err.retry_request())``."""
+    assignment: ``manual_assign(workspace_id, **err.retry_request())``.
+
+    Args:
+        assign_grants: The ids still to move into the workspace.
+        remove_grants: The ids still to move out of it.
+    """
 
     assign_grants: list[str]
     remove_grants: list[str]
@@ -336,9 +400,13 @@ class _BulkOutcome:
         return self.removed
 
     def retry_request(self) -> RetryRequest:
-        """``{"assign_grants": [...], "remove_grants": [...]}`` holding exactly the failed and
-        unsent ids, each with the move that was asked for; pass it as
-        ``manual_assign(workspace_id, **err.retry_request())``."""
+        """Tells the request that finishes the assignment.
+
+        Returns:
+            ``{"assign_grants": [...], "remove_grants": [...]}`` holding exactly the failed
+            and unsent ids, each with the move that was asked for; pass it as
+            ``manual_assign(workspace_id, **err.retry_request())``.
+        """
         return {"assign_grants": list(self._retry_assign),
                 "remove_grants": list(self._retry_remove)}
 
@@ -368,6 +436,23 @@ class BulkAssignError(_BulkOutcome, NylasWorkspacesError):
         grants_removed: Optional[Iterable[str]] = None,
         report: Optional[str] = None,
     ) -> None:
+        """Builds the error from what the assignment did.
+
+        Args:
+            message: What went wrong, in words.
+            workspace_id: The workspace of the assignment.
+            assigned: The ids Nylas confirmed as moved into the workspace.
+            removed: The ids Nylas confirmed as moved out of it.
+            unmatched: The ids sent in a successful request that matched no grant.
+            failed: Each failed id, to the error of its request.
+            not_sent: The ids never sent.
+            request_ids: The ids of the requests that were sent.
+            retry: The ``retry_request()`` to give, or None to build it from ``failed`` and
+                ``not_sent`` (all taken as assignments).
+            grants_assigned: An alias of ``assigned``; when given, it wins.
+            grants_removed: An alias of ``removed``; when given, it wins.
+            report: The journal the run was recorded in, or None.
+        """
         NylasWorkspacesError.__init__(self, message)
         self._record(
             message,
@@ -409,6 +494,21 @@ class BulkAssignInterrupted(_BulkOutcome, KeyboardInterrupt):
         retry: Optional[Mapping[str, Sequence[str]]] = None,
         report: Optional[str] = None,
     ) -> None:
+        """Builds the error from what the assignment did.
+
+        Args:
+            message: What went wrong, in words.
+            workspace_id: The workspace of the assignment.
+            assigned: The ids Nylas confirmed as moved into the workspace.
+            removed: The ids Nylas confirmed as moved out of it.
+            unmatched: The ids sent in a successful request that matched no grant.
+            failed: Each failed id, to the error of its request.
+            not_sent: The ids never sent.
+            request_ids: The ids of the requests that were sent.
+            retry: The ``retry_request()`` to give, or None to build it from ``failed`` and
+                ``not_sent`` (all taken as assignments).
+            report: The journal the run was recorded in, or None.
+        """
         KeyboardInterrupt.__init__(self, message)
         self._record(
             message,

@@ -8,7 +8,7 @@ from typing import Any, Awaitable, Literal, Optional, Union, final
 from typing_extensions import Self, disjoint_base
 
 
-from ._sentinel import NotGiven
+from ._sentinel import NOT_GIVEN, NotGiven
 
 __all__ = [
     "AsyncClient",
@@ -35,63 +35,151 @@ _RateLimit = Union[None, float, Mapping[str, Union[float, int, bool]]]
 
 @final
 class Workspace:
+    """A workspace, as Nylas reported it: immutable, compared by value, hashable.
+
+    Returned by `Workspaces`; not built directly.
+    """
+
     @property
-    def workspace_id(self) -> str: ...
+    def workspace_id(self) -> str:
+        """The workspace's id."""
     @property
-    def application_id(self) -> str: ...
+    def application_id(self) -> str:
+        """The id of the application that owns the workspace."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The workspace's name."""
     @property
-    def domain(self) -> Optional[str]: ...
+    def domain(self) -> Optional[str]:
+        """The email domain the workspace groups, or None."""
     @property
-    def auto_group(self) -> bool: ...
+    def auto_group(self) -> bool:
+        """Whether new grants of `domain` join the workspace by themselves."""
     @property
-    def default(self) -> bool: ...
+    def default(self) -> bool:
+        """Whether this is the default workspace (only its policy and rules can change)."""
     @property
-    def policy_id(self) -> Optional[str]: ...
+    def policy_id(self) -> Optional[str]:
+        """The id of the attached policy, or None."""
     @property
-    def rule_ids(self) -> list[str]: ...
+    def rule_ids(self) -> list[str]:
+        """The ids of the attached rules (a list, possibly empty)."""
     @property
-    def created_at(self) -> Optional[int]: ...
+    def created_at(self) -> Optional[int]:
+        """When the workspace was created, in Unix seconds, or None when Nylas did not say."""
     @property
-    def updated_at(self) -> Optional[int]: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def updated_at(self) -> Optional[int]:
+        """When the workspace last changed, in Unix seconds, or None when Nylas did not say."""
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the workspace to a plain dict.
+
+        Returns:
+            A new dict with the API's field names as keys.
+        """
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
 class AutoGroupJob:
+    """A started auto-group job: immutable, compared by value.
+
+    Returned by `auto_group`; not built directly.
+    """
+
     @property
-    def job_id(self) -> str: ...
+    def job_id(self) -> str:
+        """The job's id (empty when Nylas did not report one)."""
     @property
-    def message(self) -> str: ...
+    def message(self) -> str:
+        """Nylas's note about the job."""
     @property
-    def request_id(self) -> Optional[str]: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def request_id(self) -> Optional[str]:
+        """The id of the request that started the job, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the job to a plain dict.
+
+        Returns:
+            A new dict with `job_id`, `message` and `request_id`.
+        """
     def __eq__(self, value: object, /) -> bool: ...
     __hash__: None  # type: ignore[assignment]
 
 @final
 class ManualAssignResult:
+    """What a manual assignment did, over all its chunks: immutable, compared by value.
+
+    Returned by `manual_assign` and `resume_manual_assign`; not built directly.
+    """
+
     @property
-    def workspace_id(self) -> str: ...
+    def workspace_id(self) -> str:
+        """The workspace the grants moved into or out of."""
     @property
-    def grants_assigned(self) -> list[str]: ...
+    def grants_assigned(self) -> list[str]:
+        """The ids Nylas confirmed as moved into the workspace."""
     @property
-    def grants_removed(self) -> list[str]: ...
+    def grants_removed(self) -> list[str]:
+        """The ids Nylas confirmed as moved out of the workspace."""
     @property
-    def unmatched(self) -> list[str]: ...
+    def unmatched(self) -> list[str]:
+        """The ids sent in a successful request that Nylas did not report as changed (unknown)."""
     @property
-    def request_ids(self) -> list[str]: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def request_ids(self) -> list[str]:
+        """The ids of the requests that were sent, one per chunk."""
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the result to a plain dict.
+
+        Returns:
+            A new dict with the attribute names as keys.
+        """
     def __eq__(self, value: object, /) -> bool: ...
     __hash__: None  # type: ignore[assignment]
 
 @final
 class Workspaces:
-    def list(self) -> list[Workspace]: ...
-    def get(self, workspace_id: str) -> Workspace: ...
-    def default(self) -> Optional[Workspace]: ...
+    """Synchronous access to `/v3/workspaces`: every method blocks until Nylas answers.
+
+    Reached as `Client.workspaces`; not built directly.
+    """
+
+    def list(self) -> list[Workspace]:
+        """Lists every workspace of the application, reading every page.
+
+        Returns:
+            A list of `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            LimitExceededError: The listing is larger than the client's limit.
+            APIError: Nylas answered with an error status (a subclass per status).
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def get(self, workspace_id: str) -> Workspace:
+        """Fetches one workspace.
+
+        Args:
+            workspace_id: The workspace's id, or its domain.
+
+        Returns:
+            The `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: `workspace_id` is empty, `.`, `..` or holds control characters;
+                nothing was sent.
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def default(self) -> Optional[Workspace]:
+        """Finds the application's default workspace.
+
+        Returns:
+            The default `Workspace`, or None when the application has none (an awaitable of
+            it on `AsyncWorkspaces`).
+
+        Raises:
+            APIError: Nylas answered with an error status (a subclass per status).
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def create(
         self,
         name: str,
@@ -100,24 +188,115 @@ class Workspaces:
         auto_group: Optional[bool] = None,
         policy_id: Optional[str] = None,
         rule_ids: Optional[_Ids] = None,
-    ) -> Workspace: ...
+    ) -> Workspace:
+        """Creates a workspace.
+
+        A retried attempt never creates a second one: each call sends one idempotency key.
+
+        Args:
+            name: The workspace's name; not empty.
+            domain: The email domain whose grants the workspace groups, or None.
+            auto_group: Whether new grants of `domain` join the workspace by themselves
+                (needs `domain`); None leaves it to Nylas.
+            policy_id: The id of a policy to attach, or None.
+            rule_ids: A sequence of rule ids to attach (not a single string), or None.
+
+        Returns:
+            The new `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: A documented rule is broken (an empty name or domain, `auto_group`
+                without a domain, an empty id); nothing was sent.
+            TypeError: `rule_ids` is a string, or holds something other than strings.
+            APIError: Nylas answered with an error status (a subclass per status).
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def update(
         self,
         workspace_id: str,
         *,
-        name: Union[str, NotGiven] = ...,
-        auto_group: Union[bool, NotGiven] = ...,
-        policy_id: Union[str, None, NotGiven] = ...,
-        rule_ids: Union[_Ids, None, NotGiven] = ...,
-    ) -> Workspace: ...
-    def delete(self, workspace_id: str) -> str: ...
+        name: Union[str, NotGiven] = NOT_GIVEN,
+        auto_group: Union[bool, NotGiven] = NOT_GIVEN,
+        policy_id: Union[str, None, NotGiven] = NOT_GIVEN,
+        rule_ids: Union[_Ids, None, NotGiven] = NOT_GIVEN,
+    ) -> Workspace:
+        """Changes some fields of a workspace and leaves the others as they are.
+
+        Called as `update(workspace_id, *, name=NOT_GIVEN, auto_group=NOT_GIVEN,
+        policy_id=NOT_GIVEN, rule_ids=NOT_GIVEN)`. Each field takes three kinds of value:
+        `NOT_GIVEN` (the default) keeps it and is not sent, None detaches it (`policy_id`,
+        `rule_ids`), any other value sets it. (`inspect.signature` cannot show these defaults:
+        CPython evaluates only literal defaults of a native method, so it raises ValueError.)
+
+        Args:
+            workspace_id: The workspace's id.
+            name: The new name. Default `NOT_GIVEN`; None is refused.
+            auto_group: Whether new grants of the workspace's domain join it by themselves.
+                Default `NOT_GIVEN`; None is refused.
+            policy_id: The policy to attach, or None to detach the current one. Default
+                `NOT_GIVEN`.
+            rule_ids: A sequence of rule ids replacing the current ones, or None to detach
+                them all. Default `NOT_GIVEN`.
+
+        Returns:
+            The updated `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: Nothing would change, `name` or `auto_group` targets the default
+                workspace, or `auto_group=True` targets one without a domain; nothing was
+                sent.
+            TypeError: An unknown keyword, a value of the wrong type, or None for `name` or
+                `auto_group`.
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def delete(self, workspace_id: str) -> str:
+        """Deletes a workspace.
+
+        Args:
+            workspace_id: The workspace's id.
+
+        Returns:
+            The request id of the deletion (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: `workspace_id` is the default workspace, which cannot be deleted,
+                or is not a usable id; nothing was sent.
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def auto_group(
         self,
         *,
         after_created_at: Optional[_When] = None,
         invalid_also: Optional[bool] = None,
         specific_domain: Optional[str] = None,
-    ) -> AutoGroupJob: ...
+    ) -> AutoGroupJob:
+        """Starts a background job that sorts grants into workspaces by email domain.
+
+        Nylas allows one call per minute per application; a refused call raises
+        `RateLimitError` with `retry_after` set.
+
+        Args:
+            after_created_at: Only grants created after this instant: Unix seconds (an int)
+                or a timezone-aware `datetime`; None for every grant.
+            invalid_also: Whether invalid grants are sorted too; None leaves it to Nylas.
+            specific_domain: Only grants of this email domain; None for every domain.
+
+        Returns:
+            The started `AutoGroupJob` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: `after_created_at` is before 1970; nothing was sent.
+            TypeError: `after_created_at` is neither an int nor a `datetime` (a bool is
+                refused).
+            ValueError: `after_created_at` is a naive `datetime`.
+            RateLimitError: Called again within the minute.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def manual_assign(
         self,
         workspace_id: str,
@@ -127,35 +306,127 @@ class Workspaces:
         concurrency: Optional[int] = None,
         report: Optional[_Report] = None,
     ) -> ManualAssignResult:
-        """Moves grants in and out of a workspace, in chunks of at most 500 ids per list.
+        """Moves grants into and out of a workspace, in chunks of at most 500 ids per list.
 
-        Raises ``BulkAssignError`` when some chunks failed. On Ctrl-C no further chunk is
-        sent, the requests in flight get up to 30 s to finish, and ``BulkAssignInterrupted``
-        (a ``KeyboardInterrupt``) is raised with what was done; a second Ctrl-C abandons the
-        requests in flight and raises a plain ``KeyboardInterrupt``.
+        Every id is accounted for, in the result or in the exception.
 
-        ``report`` (a path) journals the run to that file as it goes, in the CLI's
-        ``--report`` format: the plan is written and synced before anything is sent (a file
-        that cannot be written raises ``JournalError`` and sends nothing), then each result.
-        ``resume_manual_assign(report)`` finishes it, even after a crash or a kill.
+        Blocking (`Workspaces`): on Ctrl-C no further chunk is sent, the requests already in
+        flight are given up to 30 seconds to finish, and `BulkAssignInterrupted` (a
+        `KeyboardInterrupt`) is raised with what was done and what was not: pass
+        `**err.retry_request()` to `manual_assign` to finish the job. A second Ctrl-C during
+        that wait abandons the requests in flight and raises a plain `KeyboardInterrupt`.
+
+        Awaitable (`AsyncWorkspaces`): cancelling the task (`task.cancel()`, a timeout,
+        Ctrl-C under `asyncio.run`) drops the assignment: no further chunk is sent and the
+        requests in flight are abandoned, so what they did is not reported by the exception.
+        Give `report=` to keep it: the journal holds every result as it arrives, and
+        `resume_manual_assign(report)` finishes the job.
+
+        Args:
+            workspace_id: The workspace the grants move into or out of; its `auto_group` must
+                be off.
+            assign_grants: A sequence of grant ids to move into the workspace (not a single
+                string), or None.
+            remove_grants: A sequence of grant ids to move out of it, or None. Together with
+                `assign_grants` at least one id, and no id in both.
+            concurrency: How many requests run at a time, at least 1; None for 4.
+            report: A path (str or `os.PathLike`) of a journal to record the run in, created
+                or truncated, written and synced before any assignment is sent and after each
+                request; it survives a crash or a kill, and `resume_manual_assign(report)`
+                sends exactly what it does not confirm. The format of the CLI's `--report`.
+                None keeps no journal.
+
+        Returns:
+            A `ManualAssignResult` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: A documented rule is broken (no ids, an empty id, an id both
+                assigned and removed, an auto-group workspace, `concurrency=0`); nothing was
+                sent.
+            TypeError: A list is a single string or holds something other than strings, or
+                `concurrency` is not an int.
+            OverflowError: `concurrency` is negative or too large.
+            JournalError: `report` cannot be written; nothing was sent.
+            BulkAssignError: Some chunks failed; it tells which ids moved and which did not.
+            BulkAssignInterrupted: Ctrl-C stopped a blocking call (see above).
+            APIError: The check of the workspace, before any chunk, got an error status.
+            APIConnectionError: That check got no answer.
         """
     def resume_manual_assign(
         self, report: _Report, *, concurrency: Optional[int] = None
     ) -> ManualAssignResult:
-        """Finishes an assignment journaled with ``report=`` (here, in another process, or by
-        the CLI): sends exactly the ids the journal does not confirm and appends to it.
+        """Finishes a manual assignment recorded with `report=`.
 
-        Returns a ``ManualAssignResult``, or raises ``BulkAssignError``, covering every id of
-        the original plan. Nothing is sent when nothing is left. A file that is not a journal,
-        or was altered, raises ``JournalError`` and sends nothing. Ctrl-C behaves as for
-        ``manual_assign``.
+        The run may have been here or in another process (also one that was killed, or the
+        CLI's `--report`): the journal is read, exactly the ids it does not confirm are sent
+        again (failed, never sent, or in flight when the run died; sending an id twice is
+        harmless), and the same file goes on being appended to. When nothing is left,
+        nothing is sent. Ctrl-C and task cancellation behave as for `manual_assign`.
+
+        Args:
+            report: The path (str or `os.PathLike`) of the journal.
+            concurrency: How many requests run at a time, at least 1; None for 4.
+
+        Returns:
+            A `ManualAssignResult` covering every id of the original plan, earlier runs
+            included (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            JournalError: The file is not a journal, was altered, or cannot be read or
+                appended to; nothing was sent.
+            InvariantError: `concurrency=0`; nothing was sent.
+            TypeError: `concurrency` is not an int.
+            OverflowError: `concurrency` is negative or too large.
+            BulkAssignError: Some chunks failed again; it covers the whole plan.
+            BulkAssignInterrupted: Ctrl-C stopped a blocking call.
         """
 
 @final
 class AsyncWorkspaces:
-    def list(self) -> Awaitable[list[Workspace]]: ...
-    def get(self, workspace_id: str) -> Awaitable[Workspace]: ...
-    def default(self) -> Awaitable[Optional[Workspace]]: ...
+    """Asynchronous access to `/v3/workspaces`: every method returns an awaitable.
+
+    Reached as `AsyncClient.workspaces`; not built directly. The methods take the same
+    arguments as those of `Workspaces` and their awaitables give the same results.
+    """
+
+    def list(self) -> Awaitable[list[Workspace]]:
+        """Lists every workspace of the application, reading every page.
+
+        Returns:
+            A list of `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            LimitExceededError: The listing is larger than the client's limit.
+            APIError: Nylas answered with an error status (a subclass per status).
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def get(self, workspace_id: str) -> Awaitable[Workspace]:
+        """Fetches one workspace.
+
+        Args:
+            workspace_id: The workspace's id, or its domain.
+
+        Returns:
+            The `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: `workspace_id` is empty, `.`, `..` or holds control characters;
+                nothing was sent.
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def default(self) -> Awaitable[Optional[Workspace]]:
+        """Finds the application's default workspace.
+
+        Returns:
+            The default `Workspace`, or None when the application has none (an awaitable of
+            it on `AsyncWorkspaces`).
+
+        Raises:
+            APIError: Nylas answered with an error status (a subclass per status).
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def create(
         self,
         name: str,
@@ -164,24 +435,115 @@ class AsyncWorkspaces:
         auto_group: Optional[bool] = None,
         policy_id: Optional[str] = None,
         rule_ids: Optional[_Ids] = None,
-    ) -> Awaitable[Workspace]: ...
+    ) -> Awaitable[Workspace]:
+        """Creates a workspace.
+
+        A retried attempt never creates a second one: each call sends one idempotency key.
+
+        Args:
+            name: The workspace's name; not empty.
+            domain: The email domain whose grants the workspace groups, or None.
+            auto_group: Whether new grants of `domain` join the workspace by themselves
+                (needs `domain`); None leaves it to Nylas.
+            policy_id: The id of a policy to attach, or None.
+            rule_ids: A sequence of rule ids to attach (not a single string), or None.
+
+        Returns:
+            The new `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: A documented rule is broken (an empty name or domain, `auto_group`
+                without a domain, an empty id); nothing was sent.
+            TypeError: `rule_ids` is a string, or holds something other than strings.
+            APIError: Nylas answered with an error status (a subclass per status).
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def update(
         self,
         workspace_id: str,
         *,
-        name: Union[str, NotGiven] = ...,
-        auto_group: Union[bool, NotGiven] = ...,
-        policy_id: Union[str, None, NotGiven] = ...,
-        rule_ids: Union[_Ids, None, NotGiven] = ...,
-    ) -> Awaitable[Workspace]: ...
-    def delete(self, workspace_id: str) -> Awaitable[str]: ...
+        name: Union[str, NotGiven] = NOT_GIVEN,
+        auto_group: Union[bool, NotGiven] = NOT_GIVEN,
+        policy_id: Union[str, None, NotGiven] = NOT_GIVEN,
+        rule_ids: Union[_Ids, None, NotGiven] = NOT_GIVEN,
+    ) -> Awaitable[Workspace]:
+        """Changes some fields of a workspace and leaves the others as they are.
+
+        Called as `update(workspace_id, *, name=NOT_GIVEN, auto_group=NOT_GIVEN,
+        policy_id=NOT_GIVEN, rule_ids=NOT_GIVEN)`. Each field takes three kinds of value:
+        `NOT_GIVEN` (the default) keeps it and is not sent, None detaches it (`policy_id`,
+        `rule_ids`), any other value sets it. (`inspect.signature` cannot show these defaults:
+        CPython evaluates only literal defaults of a native method, so it raises ValueError.)
+
+        Args:
+            workspace_id: The workspace's id.
+            name: The new name. Default `NOT_GIVEN`; None is refused.
+            auto_group: Whether new grants of the workspace's domain join it by themselves.
+                Default `NOT_GIVEN`; None is refused.
+            policy_id: The policy to attach, or None to detach the current one. Default
+                `NOT_GIVEN`.
+            rule_ids: A sequence of rule ids replacing the current ones, or None to detach
+                them all. Default `NOT_GIVEN`.
+
+        Returns:
+            The updated `Workspace` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: Nothing would change, `name` or `auto_group` targets the default
+                workspace, or `auto_group=True` targets one without a domain; nothing was
+                sent.
+            TypeError: An unknown keyword, a value of the wrong type, or None for `name` or
+                `auto_group`.
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def delete(self, workspace_id: str) -> Awaitable[str]:
+        """Deletes a workspace.
+
+        Args:
+            workspace_id: The workspace's id.
+
+        Returns:
+            The request id of the deletion (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: `workspace_id` is the default workspace, which cannot be deleted,
+                or is not a usable id; nothing was sent.
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def auto_group(
         self,
         *,
         after_created_at: Optional[_When] = None,
         invalid_also: Optional[bool] = None,
         specific_domain: Optional[str] = None,
-    ) -> Awaitable[AutoGroupJob]: ...
+    ) -> Awaitable[AutoGroupJob]:
+        """Starts a background job that sorts grants into workspaces by email domain.
+
+        Nylas allows one call per minute per application; a refused call raises
+        `RateLimitError` with `retry_after` set.
+
+        Args:
+            after_created_at: Only grants created after this instant: Unix seconds (an int)
+                or a timezone-aware `datetime`; None for every grant.
+            invalid_also: Whether invalid grants are sorted too; None leaves it to Nylas.
+            specific_domain: Only grants of this email domain; None for every domain.
+
+        Returns:
+            The started `AutoGroupJob` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: `after_created_at` is before 1970; nothing was sent.
+            TypeError: `after_created_at` is neither an int nor a `datetime` (a bool is
+                refused).
+            ValueError: `after_created_at` is a naive `datetime`.
+            RateLimitError: Called again within the minute.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def manual_assign(
         self,
         workspace_id: str,
@@ -191,19 +553,113 @@ class AsyncWorkspaces:
         concurrency: Optional[int] = None,
         report: Optional[_Report] = None,
     ) -> Awaitable[ManualAssignResult]:
-        """Awaitable ``Workspaces.manual_assign``. Cancelling the task stops sending further
-        chunks and abandons those in flight, whose outcome the exception then cannot report:
-        give ``report=`` and the journal keeps it, and ``resume_manual_assign(report)``
-        finishes the job."""
+        """Moves grants into and out of a workspace, in chunks of at most 500 ids per list.
+
+        Every id is accounted for, in the result or in the exception.
+
+        Blocking (`Workspaces`): on Ctrl-C no further chunk is sent, the requests already in
+        flight are given up to 30 seconds to finish, and `BulkAssignInterrupted` (a
+        `KeyboardInterrupt`) is raised with what was done and what was not: pass
+        `**err.retry_request()` to `manual_assign` to finish the job. A second Ctrl-C during
+        that wait abandons the requests in flight and raises a plain `KeyboardInterrupt`.
+
+        Awaitable (`AsyncWorkspaces`): cancelling the task (`task.cancel()`, a timeout,
+        Ctrl-C under `asyncio.run`) drops the assignment: no further chunk is sent and the
+        requests in flight are abandoned, so what they did is not reported by the exception.
+        Give `report=` to keep it: the journal holds every result as it arrives, and
+        `resume_manual_assign(report)` finishes the job.
+
+        Args:
+            workspace_id: The workspace the grants move into or out of; its `auto_group` must
+                be off.
+            assign_grants: A sequence of grant ids to move into the workspace (not a single
+                string), or None.
+            remove_grants: A sequence of grant ids to move out of it, or None. Together with
+                `assign_grants` at least one id, and no id in both.
+            concurrency: How many requests run at a time, at least 1; None for 4.
+            report: A path (str or `os.PathLike`) of a journal to record the run in, created
+                or truncated, written and synced before any assignment is sent and after each
+                request; it survives a crash or a kill, and `resume_manual_assign(report)`
+                sends exactly what it does not confirm. The format of the CLI's `--report`.
+                None keeps no journal.
+
+        Returns:
+            A `ManualAssignResult` (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: A documented rule is broken (no ids, an empty id, an id both
+                assigned and removed, an auto-group workspace, `concurrency=0`); nothing was
+                sent.
+            TypeError: A list is a single string or holds something other than strings, or
+                `concurrency` is not an int.
+            OverflowError: `concurrency` is negative or too large.
+            JournalError: `report` cannot be written; nothing was sent.
+            BulkAssignError: Some chunks failed; it tells which ids moved and which did not.
+            BulkAssignInterrupted: Ctrl-C stopped a blocking call (see above).
+            APIError: The check of the workspace, before any chunk, got an error status.
+            APIConnectionError: That check got no answer.
+        """
     def resume_manual_assign(
         self, report: _Report, *, concurrency: Optional[int] = None
     ) -> Awaitable[ManualAssignResult]:
-        """Awaitable ``Workspaces.resume_manual_assign``: finishes an assignment journaled
-        with ``report=``, covering every id of the original plan. Cancelling the task stops
-        sending; the journal keeps what was done, and another resume finishes it."""
+        """Finishes a manual assignment recorded with `report=`.
+
+        The run may have been here or in another process (also one that was killed, or the
+        CLI's `--report`): the journal is read, exactly the ids it does not confirm are sent
+        again (failed, never sent, or in flight when the run died; sending an id twice is
+        harmless), and the same file goes on being appended to. When nothing is left,
+        nothing is sent. Ctrl-C and task cancellation behave as for `manual_assign`.
+
+        Args:
+            report: The path (str or `os.PathLike`) of the journal.
+            concurrency: How many requests run at a time, at least 1; None for 4.
+
+        Returns:
+            A `ManualAssignResult` covering every id of the original plan, earlier runs
+            included (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            JournalError: The file is not a journal, was altered, or cannot be read or
+                appended to; nothing was sent.
+            InvariantError: `concurrency=0`; nothing was sent.
+            TypeError: `concurrency` is not an int.
+            OverflowError: `concurrency` is negative or too large.
+            BulkAssignError: Some chunks failed again; it covers the whole plan.
+            BulkAssignInterrupted: Ctrl-C stopped a blocking call.
+        """
 
 @final
 class Client:
+    """The synchronous client: calls block the calling thread, not other Python threads.
+
+    `timeout` bounds each attempt of a request, not the call: a failed attempt is retried
+    up to `max_retries` times, and before a retry the client may first wait out a
+    `Retry-After` of at most `max_retry_wait` seconds. The worst case of one call is
+    therefore about `(max_retries + 1) * timeout` plus up to `max_retries` such waits and
+    a short backoff. Usable as a context manager (`with Client() as client:`).
+
+    Args:
+        api_key: The Nylas API key; None reads `NYLAS_API_KEY`. Never shown in a repr,
+            a log or an error.
+        region: The Nylas region, `"us"` or `"eu"`.
+        api_uri: A base URL to use instead of the region's (also read from
+            `NYLAS_API_URI`), such as an emulator's; None for the region's.
+        timeout: Seconds each attempt of a request may take (not the whole call).
+        max_retries: How many times a failed attempt is retried (0 never retries).
+        max_retry_wait: The longest `Retry-After`, in seconds, waited out before a retry;
+            a longer one is raised at once as `RateLimitError` with `retry_after` set,
+            and 0 never waits.
+        rate_limit: Paces every request of the client: None (no pacing), requests per
+            second, or `{"rate": ..., "burst": ..., "adaptive": ...}` with `rate`
+            required.
+
+    Raises:
+        ConfigurationError: No API key, an unknown region, a refused base URL or a
+            number of seconds or a rate the client cannot use.
+        TypeError: An argument of the wrong type (a bool for a number, ...).
+        OverflowError: An int too large for its setting.
+    """
+
     def __new__(
         cls,
         api_key: Optional[str] = None,
@@ -214,22 +670,57 @@ class Client:
         max_retries: int = 2,
         max_retry_wait: float = 60.0,
         rate_limit: _RateLimit = None,
-    ) -> Client:
-        """``timeout`` (seconds) bounds each attempt, not the call: a failed attempt is retried
-        up to ``max_retries`` times, and a retry may first wait out a ``Retry-After`` of at most
-        ``max_retry_wait`` seconds (a longer one is raised at once as ``RateLimitError``). One
-        call takes at worst about ``(max_retries + 1) * timeout`` plus those waits."""
+    ) -> Client: ...
     @property
-    def workspaces(self) -> Workspaces: ...
+    def workspaces(self) -> Workspaces:
+        """The `/v3/workspaces` operations of this client."""
     def __enter__(self) -> Client: ...
     def __exit__(
         self,
         *_exc: Union[type[BaseException], BaseException, TracebackType, None],
     ) -> bool: ...
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Closes the client.
+
+        Releases nothing today (connections close when the client is dropped); present
+        so that `with Client() as c:` and an explicit `close()` both read naturally.
+        """
 
 @final
 class AsyncClient:
+    """The asynchronous client: the same surface as `Client`, every call awaitable.
+
+    The arguments mean what they mean for `Client`: `timeout` bounds each attempt, and a
+    call may take about `(max_retries + 1) * timeout` plus up to `max_retries` waits of at
+    most `max_retry_wait` seconds each for a `Retry-After`. Usable as an async context
+    manager (`async with AsyncClient() as client:`).
+
+    Cancelling the task of a `manual_assign` stops sending and abandons the requests in
+    flight; with `report=` the journal keeps the outcome of every request that finished,
+    and `resume_manual_assign(report)` finishes the job.
+
+    Args:
+        api_key: The Nylas API key; None reads `NYLAS_API_KEY`. Never shown in a repr,
+            a log or an error.
+        region: The Nylas region, `"us"` or `"eu"`.
+        api_uri: A base URL to use instead of the region's (also read from
+            `NYLAS_API_URI`), such as an emulator's; None for the region's.
+        timeout: Seconds each attempt of a request may take (not the whole call).
+        max_retries: How many times a failed attempt is retried (0 never retries).
+        max_retry_wait: The longest `Retry-After`, in seconds, waited out before a retry;
+            a longer one is raised at once as `RateLimitError` with `retry_after` set,
+            and 0 never waits.
+        rate_limit: Paces every request of the client: None (no pacing), requests per
+            second, or `{"rate": ..., "burst": ..., "adaptive": ...}` with `rate`
+            required.
+
+    Raises:
+        ConfigurationError: No API key, an unknown region, a refused base URL or a
+            number of seconds or a rate the client cannot use.
+        TypeError: An argument of the wrong type (a bool for a number, ...).
+        OverflowError: An int too large for its setting.
+    """
+
     def __new__(
         cls,
         api_key: Optional[str] = None,
@@ -240,26 +731,41 @@ class AsyncClient:
         max_retries: int = 2,
         max_retry_wait: float = 60.0,
         rate_limit: _RateLimit = None,
-    ) -> AsyncClient:
-        """``timeout`` (seconds) bounds each attempt, not the call: a failed attempt is retried
-        up to ``max_retries`` times, and a retry may first wait out a ``Retry-After`` of at most
-        ``max_retry_wait`` seconds (a longer one is raised at once as ``RateLimitError``). One
-        call takes at worst about ``(max_retries + 1) * timeout`` plus those waits.
-
-        Cancelling the task of a ``manual_assign`` stops sending; with ``report=`` the journal
-        keeps the outcome, and ``resume_manual_assign(report)`` finishes it."""
+    ) -> AsyncClient: ...
     @property
-    def workspaces(self) -> AsyncWorkspaces: ...
+    def workspaces(self) -> AsyncWorkspaces:
+        """The `/v3/workspaces` operations of this client."""
     def __aenter__(self) -> Awaitable[AsyncClient]: ...
     def __aexit__(
         self,
         *_exc: Union[type[BaseException], BaseException, TracebackType, None],
     ) -> Awaitable[bool]: ...
-    def close(self) -> Awaitable[None]: ...
+    def close(self) -> Awaitable[None]:
+        """Closes the client; an awaitable that does nothing, mirroring `Client.close()`.
+
+        Returns:
+            An awaitable of None.
+        """
 
 @disjoint_base
 class _EmulatorServer:
-    """The native emulator server; ``nylas_workspaces.testing.Emulator`` is its public face."""
+    """The native emulator server; `nylas_workspaces.testing.Emulator` is its public face.
+
+    Started when built; stopped when `close()` is called or the object is collected.
+
+    Args:
+        api_key: The key the emulator accepts.
+        default_workspace: Whether the application starts with a default workspace (False
+            emulates one created before default workspaces).
+        latency: Seconds added to every response, zero or more.
+        seed_file: A JSON file of workspaces and grants to start with, or None.
+
+    Raises:
+        ValueError: A setting out of range.
+        TypeError: `latency` is not a number.
+        RuntimeError: The server cannot start (no socket, no thread, a seed file that
+            cannot be read or breaks a rule).
+    """
 
     def __new__(
         cls,
@@ -271,7 +777,7 @@ class _EmulatorServer:
     ) -> Self: ...
     @property
     def url(self) -> str:
-        """The base URL to point a client at (``http://127.0.0.1:<port>``)."""
+        """The base URL to point a client at (`http://127.0.0.1:<port>`)."""
     @property
     def api_key(self) -> str:
         """The key the emulator accepts."""
@@ -284,37 +790,140 @@ class _EmulatorServer:
         workspace_id: Optional[str] = None,
         grant_id: Optional[str] = None,
     ) -> str:
-        """Creates a grant and returns its id (``grant_id``, if given). Without
-        ``workspace_id`` it is placed as Nylas places new grants: an auto-group workspace of
-        its domain, else the default."""
+        """Creates a grant.
+
+        Args:
+            email: The grant's email address; its domain decides where it is placed.
+            valid: Whether the grant is valid (auto-group skips invalid ones unless asked).
+            created_at: Its creation time in Unix seconds; None for the emulator's clock.
+            workspace_id: The workspace to place it in; None places it as Nylas places new
+                grants: an auto-group workspace of its domain, else the default.
+            grant_id: The id to give it; None for a new one.
+
+        Returns:
+            The grant's id.
+
+        Raises:
+            RuntimeError: The grant cannot be created as asked (for example, an unknown
+                workspace or an id already taken), or the emulator has been stopped.
+        """
     def grant_workspace(self, grant_id: str) -> Optional[str]:
-        """The workspace a grant is in, or None."""
+        """Tells which workspace a grant is in.
+
+        Args:
+            grant_id: The grant's id.
+
+        Returns:
+            The workspace's id, or None (no such grant, or in no workspace).
+
+        Raises:
+            RuntimeError: The emulator has been stopped.
+        """
     def grants_in(self, workspace_id: str) -> list[str]:
-        """The grants currently in a workspace."""
+        """Lists the grants currently in a workspace.
+
+        Args:
+            workspace_id: The workspace's id.
+
+        Returns:
+            A list of grant ids (empty for an unknown workspace).
+
+        Raises:
+            RuntimeError: The emulator has been stopped.
+        """
     def default_workspace_id(self) -> Optional[str]:
-        """The default workspace's id, or None."""
+        """Tells the default workspace's id.
+
+        Returns:
+            The id, or None when the application has no default workspace.
+
+        Raises:
+            RuntimeError: The emulator has been stopped.
+        """
     def add_policy(self) -> str:
-        """Creates a policy owned by the application and returns its id."""
+        """Creates a policy owned by the application.
+
+        Returns:
+            The policy's id.
+
+        Raises:
+            RuntimeError: The emulator has been stopped.
+        """
     def add_rule(self) -> str:
-        """Creates a rule owned by the application and returns its id."""
+        """Creates a rule owned by the application.
+
+        Returns:
+            The rule's id.
+
+        Raises:
+            RuntimeError: The emulator has been stopped.
+        """
     def calls(self, operation: str) -> int:
-        """How many requests reached ``operation`` (an operationId such as ``get-workspace``)."""
+        """Counts the requests that reached an operation.
+
+        Args:
+            operation: An operationId of the API, such as `get-workspace`.
+
+        Returns:
+            How many requests reached it.
+
+        Raises:
+            ValueError: An unknown operation.
+            RuntimeError: The emulator has been stopped.
+        """
     def set_latency(self, seconds: float) -> None:
-        """Adds ``seconds`` to every response from now on."""
+        """Delays every response from now on.
+
+        Args:
+            seconds: The delay, zero or more.
+
+        Raises:
+            ValueError: A negative or too long delay.
+            TypeError: Not a number.
+            RuntimeError: The emulator has been stopped.
+        """
     def set_retry_after(self, seconds: int) -> None:
-        """Sends ``Retry-After: seconds`` with injected ``too_many_requests`` faults from now on
-        (1 by default)."""
+        """Sets the `Retry-After` sent with injected `too_many_requests` faults from now on.
+
+        Args:
+            seconds: Whole seconds (1 until this is called).
+
+        Raises:
+            TypeError: Not an int.
+            OverflowError: Negative or too large.
+            RuntimeError: The emulator has been stopped.
+        """
     def fail_next(
         self, operation: str, count: int = 1, fault: str = "internal_server_error"
     ) -> None:
-        """Makes the next ``count`` calls to ``operation`` fail with ``fault``
-        (``too_many_requests``, ``internal_server_error``, ``bad_gateway``,
-        ``service_unavailable`` or ``connection_reset``)."""
+        """Makes the next calls to an operation fail.
+
+        Args:
+            operation: An operationId of the API, such as `get-workspace`.
+            count: How many calls fail.
+            fault: `too_many_requests`, `internal_server_error`, `bad_gateway`,
+                `service_unavailable` or `connection_reset`.
+
+        Raises:
+            ValueError: An unknown operation or fault.
+            RuntimeError: The emulator has been stopped.
+        """
     def advance_clock(self, seconds: float) -> None:
-        """Moves the emulator's clock ``seconds`` forward (freezing it first if it followed
-        the system clock); what is created afterwards is stamped with the new time."""
+        """Moves the emulator's clock forward.
+
+        The clock is frozen first if it followed the system clock; what is created
+        afterwards is stamped with the new time.
+
+        Args:
+            seconds: How far, zero or more.
+
+        Raises:
+            ValueError: A negative or too long step.
+            TypeError: Not a number.
+            RuntimeError: The emulator has been stopped.
+        """
     def close(self) -> None:
-        """Stops the server; later calls raise RuntimeError."""
+        """Stops the server; later calls raise RuntimeError, and closing again does nothing."""
 
 # The tracing-to-logging bridge (used by ``nylas_workspaces._logs`` only).
 def _connect_logging(

@@ -27,10 +27,22 @@ __all__ = ["Emulator"]
 class Emulator(_EmulatorServer):
     """A running emulator; a context manager that stops it on exit.
 
-    ``default_workspace=False`` emulates an application created before default workspaces.
-    ``latency`` (seconds) is added to every response. The seeding, inspection and
-    fault-injection methods (``add_grant``, ``grants_in``, ``fail_next``, ...) are the native
-    server's own; this class adds the clients and the ``with`` protocol.
+    The seeding, inspection and fault-injection methods (``add_grant``, ``grants_in``,
+    ``fail_next``, ...) are the native server's own; this class adds the clients and the
+    ``with`` protocol.
+
+    Args:
+        api_key: The key the emulator accepts (and its clients send).
+        default_workspace: Whether the application starts with a default workspace; False
+            emulates one created before default workspaces.
+        latency: Seconds added to every response, zero or more.
+        seed_file: A JSON file of workspaces and grants to start with, or None.
+
+    Raises:
+        ValueError: A setting out of range.
+        TypeError: ``latency`` is not a number.
+        RuntimeError: The server cannot start (no socket, no thread, a seed file that
+            cannot be read or breaks a rule).
     """
 
     @property
@@ -39,11 +51,32 @@ class Emulator(_EmulatorServer):
         return self
 
     def client(self, **kwargs: Any) -> Client:
-        """A :class:`~nylas_workspaces.Client` for this emulator; ``kwargs`` go to it."""
+        """Builds a client pointed at this emulator, with its key.
+
+        Args:
+            **kwargs: Other arguments of :class:`~nylas_workspaces.Client` (``timeout``,
+                ``max_retries``, ...).
+
+        Returns:
+            A :class:`~nylas_workspaces.Client` for this emulator.
+
+        Raises:
+            RuntimeError: The emulator has been stopped.
+        """
         return Client(self.api_key, api_uri=self.url, **kwargs)
 
     def async_client(self, **kwargs: Any) -> AsyncClient:
-        """An :class:`~nylas_workspaces.AsyncClient` for this emulator."""
+        """Builds an asynchronous client pointed at this emulator, with its key.
+
+        Args:
+            **kwargs: Other arguments of :class:`~nylas_workspaces.AsyncClient`.
+
+        Returns:
+            An :class:`~nylas_workspaces.AsyncClient` for this emulator.
+
+        Raises:
+            RuntimeError: The emulator has been stopped.
+        """
         return AsyncClient(self.api_key, api_uri=self.url, **kwargs)
 
     def __enter__(self) -> "Emulator":
