@@ -117,6 +117,7 @@ mod decode;
 mod error;
 mod journal;
 mod model;
+mod options;
 pub mod pacing;
 mod path;
 mod requests;
@@ -142,6 +143,7 @@ pub use journal::{
     JOURNAL_VERSION, Journal, JournalError, JournalErrorKind, MAX_JOURNAL_BYTES, RecordedError,
 };
 pub use model::{AutoGroupJob, Workspace};
+pub use options::{MAX_IDEMPOTENCY_KEY_BYTES, OWNED_HEADERS, RequestOptions};
 pub use pacing::{DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget};
 pub use requests::{
     AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, Patch, PolicyAndRules, UpdateWorkspace,
