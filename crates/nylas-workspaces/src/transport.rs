@@ -335,7 +335,8 @@ impl Transport {
         Ok(Reply {
             operation: call.operation,
             status: status.as_u16(),
-            header_request_id: decode::header_request_id(&headers),
+            header_request_id: decode::header_request_id(&headers)
+                .map(|id| parts.redactor.scrub(&id)),
             body: body.bytes,
             redactor: parts.redactor.clone(),
         })
