@@ -186,8 +186,13 @@ async fn the_given_idempotency_key_is_sent_on_every_attempt_of_each_post() {
         .unwrap();
     view.auto_group(AutoGroup::new()).await.unwrap();
     view.get_workspace("ws-1").await.unwrap();
-    let seen = seen.lock().unwrap();
-    let keys: Vec<Option<&str>> = seen.iter().map(|r| r.header("idempotency-key")).collect();
+    let keys: Vec<Option<String>> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.header("idempotency-key").map(str::to_owned))
+        .collect();
+    let keys: Vec<Option<&str>> = keys.iter().map(Option::as_deref).collect();
     assert_eq!(
         keys,
         [
@@ -198,7 +203,6 @@ async fn the_given_idempotency_key_is_sent_on_every_attempt_of_each_post() {
             None
         ]
     );
-    drop(seen);
 
     // The client keeps making a fresh key per call.
     let server = MockServer::start_async().await;
