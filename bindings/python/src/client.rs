@@ -70,6 +70,65 @@ fn configure(
     builder.build().map_err(py_err)
 }
 
+/// `with_options(**options)` as the crate's [`RequestOptions`]: only conversions (a keyword
+/// left out or `NOT_GIVEN` is not set; `None` is no value for a number); what is allowed is
+/// the crate's decision, made in `Client::with_options`.
+///
+/// [`RequestOptions`]: nylas_workspaces::RequestOptions
+fn request_options(
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<nylas_workspaces::RequestOptions> {
+    use args::Given;
+    use pyo3::exceptions::PyTypeError;
+
+    let mut request = nylas_workspaces::RequestOptions::new();
+    let Some(options) = options else {
+        return Ok(request);
+    };
+    for (key, _) in options.iter() {
+        let key: String = key.extract()?;
+        if !["timeout", "max_retries", "max_retry_wait", "extra_headers"].contains(&key.as_str()) {
+            return Err(PyTypeError::new_err(format!(
+                "with_options() got an unexpected keyword argument {key:?}"
+            )));
+        }
+    }
+    let number = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        let value = options.get_item(name)?;
+        match args::given::<Bound<'_, PyAny>>(value.as_ref(), name)? {
+            Given::Omitted => Ok(None),
+            Given::Null => Err(PyTypeError::new_err(format!(
+                "{name} must be a number, not None (leave it out to keep the client's value)"
+            ))),
+            Given::Value(value) => Ok(Some(value)),
+        }
+    };
+    if let Some(value) = number("timeout")? {
+        request = request.timeout(numbers::timeout(&value)?);
+    }
+    if let Some(value) = number("max_retries")? {
+        request = request.max_retries(numbers::max_retries(&value)?);
+    }
+    if let Some(value) = number("max_retry_wait")? {
+        request = request.max_retry_after(numbers::max_retry_wait(&value)?);
+    }
+    let headers = options.get_item("extra_headers")?;
+    if let Given::Value(headers) =
+        args::given::<Bound<'_, PyAny>>(headers.as_ref(), "extra_headers")?
+    {
+        let items = headers
+            .call_method0("items")
+            .map_err(|_| PyTypeError::new_err("extra_headers must be a mapping of str to str"))?;
+        for item in items.try_iter()? {
+            let (name, value): (String, String) = item?.extract().map_err(|_| {
+                PyTypeError::new_err("extra_headers must be a mapping of str to str")
+            })?;
+            request = request.header(name, value);
+        }
+    }
+    Ok(request)
+}
+
 /// One async function per operation: call the crate, keep its error for the boundary.
 mod ops {
     use super::*;

@@ -55,6 +55,10 @@ class Workspace:
     def created_at(self) -> Optional[int]: ...
     @property
     def updated_at(self) -> Optional[int]: ...
+    @property
+    def request_id(self) -> Optional[str]:
+        """The id of the request that returned this workspace (each workspace of a list
+        carries its page's), or None when the server sent none. Not part of equality."""
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
@@ -83,6 +87,10 @@ class ManualAssignResult:
     def unmatched(self) -> list[str]: ...
     @property
     def request_ids(self) -> list[str]: ...
+    @property
+    def request_id(self) -> Optional[str]:
+        """The id of the last successful request, in chunk order (the only one for up to
+        500 ids per list), or None when none succeeded or the server sent none."""
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, value: object, /) -> bool: ...
     __hash__: None  # type: ignore[assignment]
@@ -221,6 +229,28 @@ class Client:
         call takes at worst about ``(max_retries + 1) * timeout`` plus those waits."""
     @property
     def workspaces(self) -> Workspaces: ...
+    def with_options(
+        self,
+        *,
+        timeout: Union[float, NotGiven] = ...,
+        max_retries: Union[int, NotGiven] = ...,
+        max_retry_wait: Union[float, NotGiven] = ...,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Client:
+        """A client of the same class whose calls use other settings, sharing this
+        client's connection pool, rate limiter and retry budget (cheap to make).
+
+        Each argument left out (or ``NOT_GIVEN``) keeps this client's value: ``timeout`` is
+        the seconds allowed per attempt, ``max_retries`` how many times a failed attempt is
+        retried, ``max_retry_wait`` the longest ``Retry-After`` (in seconds) waited out before
+        a retry, and ``extra_headers`` a mapping of header names to values added to every
+        request (replacing same-named ones from an earlier ``with_options``). The headers the
+        client sets itself (``Authorization``, ``User-Agent``, ``Idempotency-Key``,
+        ``Content-Type``, ``Accept``, ``Host``, ``Content-Length``, ``Transfer-Encoding``,
+        ``Connection``), invalid header names or values, and numbers the constructor would
+        refuse raise ``ConfigurationError`` (``TypeError``/``ValueError`` for the wrong kind
+        of value).
+        """
     def __enter__(self) -> Client: ...
     def __exit__(
         self,
@@ -250,6 +280,28 @@ class AsyncClient:
         keeps the outcome, and ``resume_manual_assign(report)`` finishes it."""
     @property
     def workspaces(self) -> AsyncWorkspaces: ...
+    def with_options(
+        self,
+        *,
+        timeout: Union[float, NotGiven] = ...,
+        max_retries: Union[int, NotGiven] = ...,
+        max_retry_wait: Union[float, NotGiven] = ...,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncClient:
+        """A client of the same class whose calls use other settings, sharing this
+        client's connection pool, rate limiter and retry budget (cheap to make).
+
+        Each argument left out (or ``NOT_GIVEN``) keeps this client's value: ``timeout`` is
+        the seconds allowed per attempt, ``max_retries`` how many times a failed attempt is
+        retried, ``max_retry_wait`` the longest ``Retry-After`` (in seconds) waited out before
+        a retry, and ``extra_headers`` a mapping of header names to values added to every
+        request (replacing same-named ones from an earlier ``with_options``). The headers the
+        client sets itself (``Authorization``, ``User-Agent``, ``Idempotency-Key``,
+        ``Content-Type``, ``Accept``, ``Host``, ``Content-Length``, ``Transfer-Encoding``,
+        ``Connection``), invalid header names or values, and numbers the constructor would
+        refuse raise ``ConfigurationError`` (``TypeError``/``ValueError`` for the wrong kind
+        of value).
+        """
     def __aenter__(self) -> Awaitable[AsyncClient]: ...
     def __aexit__(
         self,
