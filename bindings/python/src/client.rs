@@ -42,15 +42,7 @@ fn configure(
 ) -> PyResult<nylas_workspaces::Client> {
     let py_err = |e| errors::to_py_err(py, e);
     let rate_limit = args::rate_limit(rate_limit)?;
-    // The crate calls this setting `max_retry_after`; asking its rule here, rather than
-    // leaving it to `build()`, only lets the refusal name the Python argument.
-    let max_retry_wait =
-        ClientBuilder::check_max_retry_after_secs(max_retry_wait).map_err(|e| match e {
-            Error::Config { message } => py_err(Error::Config {
-                message: format!("max_retry_wait={max_retry_wait} is refused: {message}"),
-            }),
-            other => py_err(other),
-        })?;
+    let max_retry_wait = judged_max_retry_wait(py, max_retry_wait)?;
     let mut builder = nylas_workspaces::Client::builder()
         .region(region.parse::<Region>().map_err(py_err)?)
         .timeout_secs(timeout)
@@ -68,6 +60,21 @@ fn configure(
         builder = builder.rate_limit(limit);
     }
     builder.build().map_err(py_err)
+}
+
+/// `max_retry_wait=` judged by the crate's rule. The crate calls this setting
+/// `max_retry_after`; asking its rule here, rather than leaving it to `build()` or
+/// `with_options()`, only lets the refusal name the Python argument.
+fn judged_max_retry_wait(py: Python<'_>, seconds: f64) -> PyResult<Duration> {
+    ClientBuilder::check_max_retry_after_secs(seconds).map_err(|e| match e {
+        Error::Config { message } => errors::to_py_err(
+            py,
+            Error::Config {
+                message: format!("max_retry_wait={seconds} is refused: {message}"),
+            },
+        ),
+        other => errors::to_py_err(py, other),
+    })
 }
 
 /// `with_options(**options)` as the crate's [`RequestOptions`]: only conversions (a keyword
@@ -104,13 +111,14 @@ fn request_options(
         }
     };
     if let Some(value) = number("timeout")? {
-        request = request.timeout(numbers::timeout(&value)?);
+        request = request.timeout_secs(numbers::timeout(&value)?);
     }
     if let Some(value) = number("max_retries")? {
         request = request.max_retries(numbers::max_retries(&value)?);
     }
     if let Some(value) = number("max_retry_wait")? {
-        request = request.max_retry_after(numbers::max_retry_wait(&value)?);
+        let seconds = numbers::max_retry_wait(&value)?;
+        request = request.max_retry_after(judged_max_retry_wait(options.py(), seconds)?);
     }
     let headers = options.get_item("extra_headers")?;
     if let Given::Value(headers) =

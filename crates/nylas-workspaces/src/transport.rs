@@ -195,7 +195,7 @@ impl Transport {
             match span.in_scope(|| retries.decide(&error)) {
                 Decision::Retry(wait) => {
                     span.in_scope(|| {
-                        tracing::info!(
+                        tracing::debug!(
                             wait_ms = wait.as_millis() as u64,
                             reason = retry_reason(&error),
                             error = %error,

@@ -45,7 +45,7 @@ fn echoing_503() -> HttpMockResponse {
 }
 
 #[test]
-fn a_retry_is_an_info_event_with_its_wait_and_reason_inside_the_attempt() {
+fn a_retry_is_a_debug_event_with_its_wait_and_reason_inside_the_attempt() {
     let server = MockServer::start();
     scripted(
         &server,
@@ -65,7 +65,7 @@ fn a_retry_is_an_info_event_with_its_wait_and_reason_inside_the_attempt() {
     let retries = capture.events_named("retrying");
     assert_eq!(retries.len(), 1, "{:?}", capture.events());
     let retry = &retries[0];
-    assert_eq!(retry.level, Level::INFO);
+    assert_eq!(retry.level, Level::DEBUG);
     assert_eq!(retry.fields["reason"], "server_error");
     assert!(retry.fields["wait_ms"].parse::<u64>().is_ok(), "{retry:?}");
     assert_eq!(retry.span.as_deref(), Some("nylas_workspaces.attempt"));
