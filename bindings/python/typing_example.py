@@ -90,6 +90,20 @@ async def list_async(api_key: str) -> list[str]:
     return [w.name for w in items] + ([default.name] if default else []) + [request_id]
 
 
+def traced_probe(client: nw.Client, trace_id: str) -> Optional[str]:
+    probe: nw.Client = client.with_options(timeout=2.0, max_retries=0, max_retry_wait=nw.NOT_GIVEN,
+                                           extra_headers={"X-Trace-Id": trace_id})
+    ws: nw.Workspace = probe.workspaces.get("ws-1")
+    result = probe.workspaces.manual_assign("ws-1", assign_grants=["g-1"])
+    last: Optional[str] = result.request_id
+    return ws.request_id or last
+
+
+async def traced_async(client: nw.AsyncClient) -> Optional[str]:
+    view: nw.AsyncClient = client.with_options(extra_headers={"X-Trace-Id": "t"})
+    return (await view.workspaces.get("ws-1")).request_id
+
+
 if __name__ == "__main__":
     with nw.Client("key") as c:
         print(rename_unless_default(c, "ws-1"))

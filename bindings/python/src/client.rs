@@ -42,15 +42,7 @@ fn configure(
 ) -> PyResult<nylas_workspaces::Client> {
     let py_err = |e| errors::to_py_err(py, e);
     let rate_limit = args::rate_limit(rate_limit)?;
-    // The crate calls this setting `max_retry_after`; asking its rule here, rather than
-    // leaving it to `build()`, only lets the refusal name the Python argument.
-    let max_retry_wait =
-        ClientBuilder::check_max_retry_after_secs(max_retry_wait).map_err(|e| match e {
-            Error::Config { message } => py_err(Error::Config {
-                message: format!("max_retry_wait={max_retry_wait} is refused: {message}"),
-            }),
-            other => py_err(other),
-        })?;
+    let max_retry_wait = judged_max_retry_wait(py, max_retry_wait)?;
     let mut builder = nylas_workspaces::Client::builder()
         .region(region.parse::<Region>().map_err(py_err)?)
         .timeout_secs(timeout)
@@ -68,6 +60,81 @@ fn configure(
         builder = builder.rate_limit(limit);
     }
     builder.build().map_err(py_err)
+}
+
+/// `max_retry_wait=` judged by the crate's rule. The crate calls this setting
+/// `max_retry_after`; asking its rule here, rather than leaving it to `build()` or
+/// `with_options()`, only lets the refusal name the Python argument.
+fn judged_max_retry_wait(py: Python<'_>, seconds: f64) -> PyResult<Duration> {
+    ClientBuilder::check_max_retry_after_secs(seconds).map_err(|e| match e {
+        Error::Config { message } => errors::to_py_err(
+            py,
+            Error::Config {
+                message: format!("max_retry_wait={seconds} is refused: {message}"),
+            },
+        ),
+        other => errors::to_py_err(py, other),
+    })
+}
+
+/// `with_options(**options)` as the crate's [`RequestOptions`]: only conversions (a keyword
+/// left out or `NOT_GIVEN` is not set; `None` is no value for a number); what is allowed is
+/// the crate's decision, made in `Client::with_options`.
+///
+/// [`RequestOptions`]: nylas_workspaces::RequestOptions
+fn request_options(
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<nylas_workspaces::RequestOptions> {
+    use args::Given;
+    use pyo3::exceptions::PyTypeError;
+
+    let mut request = nylas_workspaces::RequestOptions::new();
+    let Some(options) = options else {
+        return Ok(request);
+    };
+    for (key, _) in options.iter() {
+        let key: String = key.extract()?;
+        if !["timeout", "max_retries", "max_retry_wait", "extra_headers"].contains(&key.as_str()) {
+            return Err(PyTypeError::new_err(format!(
+                "with_options() got an unexpected keyword argument {key:?}"
+            )));
+        }
+    }
+    let number = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        let value = options.get_item(name)?;
+        match args::given::<Bound<'_, PyAny>>(value.as_ref(), name)? {
+            Given::Omitted => Ok(None),
+            Given::Null => Err(PyTypeError::new_err(format!(
+                "{name} must be a number, not None (leave it out to keep the client's value)"
+            ))),
+            Given::Value(value) => Ok(Some(value)),
+        }
+    };
+    if let Some(value) = number("timeout")? {
+        request = request.timeout_secs(numbers::timeout(&value)?);
+    }
+    if let Some(value) = number("max_retries")? {
+        request = request.max_retries(numbers::max_retries(&value)?);
+    }
+    if let Some(value) = number("max_retry_wait")? {
+        let seconds = numbers::max_retry_wait(&value)?;
+        request = request.max_retry_after(judged_max_retry_wait(options.py(), seconds)?);
+    }
+    let headers = options.get_item("extra_headers")?;
+    if let Given::Value(headers) =
+        args::given::<Bound<'_, PyAny>>(headers.as_ref(), "extra_headers")?
+    {
+        let items = headers
+            .call_method0("items")
+            .map_err(|_| PyTypeError::new_err("extra_headers must be a mapping of str to str"))?;
+        for item in items.try_iter()? {
+            let (name, value): (String, String) = item?.extract().map_err(|_| {
+                PyTypeError::new_err("extra_headers must be a mapping of str to str")
+            })?;
+            request = request.header(name, value);
+        }
+    }
+    Ok(request)
 }
 
 /// One async function per operation: call the crate, keep its error for the boundary.

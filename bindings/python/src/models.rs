@@ -15,10 +15,11 @@ fn py_bool(value: bool) -> &'static str {
 }
 
 /// A workspace, as Nylas reported it: immutable, compared by value, hashable.
+/// Equality compares the workspace, not the call that read it (`request_id` is left out).
 ///
 /// Returned by `Workspaces`; not built directly.
 #[pyclass(frozen, eq, module = "nylas_workspaces")]
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Workspace {
     /// The workspace's id.
     #[pyo3(get)]
@@ -50,6 +51,25 @@ pub struct Workspace {
     /// When the workspace last changed, in Unix seconds, or None when Nylas did not say.
     #[pyo3(get)]
     updated_at: Option<i64>,
+    /// The id of the request that returned this workspace, or None when the server sent none.
+    #[pyo3(get)]
+    request_id: Option<String>,
+}
+
+impl PartialEq for Workspace {
+    fn eq(&self, other: &Self) -> bool {
+        // The crate's equality already leaves the request id out; the same fields here.
+        self.workspace_id == other.workspace_id
+            && self.application_id == other.application_id
+            && self.name == other.name
+            && self.domain == other.domain
+            && self.auto_group == other.auto_group
+            && self.default == other.default
+            && self.policy_id == other.policy_id
+            && self.rule_ids == other.rule_ids
+            && self.created_at == other.created_at
+            && self.updated_at == other.updated_at
+    }
 }
 
 impl From<nylas_workspaces::Workspace> for Workspace {
@@ -65,6 +85,7 @@ impl From<nylas_workspaces::Workspace> for Workspace {
             rule_ids: w.rule_ids,
             created_at: w.created_at,
             updated_at: w.updated_at,
+            request_id: w.request_id,
         }
     }
 }
@@ -185,16 +206,21 @@ pub struct ManualAssignResult {
     /// The ids of the requests that were sent, one per chunk.
     #[pyo3(get)]
     request_ids: Vec<String>,
+    /// The last successful request's id (the only one for up to 500 ids per list), or None.
+    #[pyo3(get)]
+    request_id: Option<String>,
 }
 
 impl From<nylas_workspaces::ManualAssignOutcome> for ManualAssignResult {
     fn from(o: nylas_workspaces::ManualAssignOutcome) -> Self {
+        let request_id = o.request_id().map(str::to_owned);
         Self {
             workspace_id: o.workspace_id,
             grants_assigned: o.assigned,
             grants_removed: o.removed,
             unmatched: o.unmatched.into_iter().map(|g| g.grant_id).collect(),
             request_ids: o.request_ids,
+            request_id,
         }
     }
 }

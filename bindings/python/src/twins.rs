@@ -129,6 +129,38 @@ macro_rules! client_twins {
                 format!(concat!(stringify!($client), "(base_url={:?})"), base_url)
             }
 
+            /// A client whose calls use other settings, sharing this client's connection pool,
+            /// rate limiter and retry budget (cheap: make one per call if needed). Each
+            /// argument left out (or NOT_GIVEN) keeps this client's value: `timeout` is the
+            /// seconds allowed per attempt, `max_retries` how many times a failed attempt is
+            /// retried, `max_retry_wait` the longest `Retry-After` waited out in seconds, and
+            /// `extra_headers` a mapping of header names to values added to every request
+            /// (replacing same-named ones of this client's earlier `with_options`).
+            /// `Authorization`, `User-Agent`, `Idempotency-Key`, `Content-Type`, `Accept`,
+            /// `Host`, `Content-Length`, `Transfer-Encoding` and `Connection` belong to the
+            /// client and raise `ConfigurationError`, as do values the client's constructor
+            /// would refuse.
+            #[pyo3(signature = (**options))]
+            #[pyo3(
+                text_signature = "(self, *, timeout=..., max_retries=..., max_retry_wait=..., extra_headers=None)"
+            )]
+            fn with_options(
+                &self,
+                py: Python<'_>,
+                options: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<Self> {
+                let options = request_options(options)?;
+                let client = self
+                    .workspaces
+                    .get()
+                    .client
+                    .with_options(options)
+                    .map_err(|e| errors::to_py_err(py, e))?;
+                Ok(Self {
+                    workspaces: Py::new(py, $resource { client })?,
+                })
+            }
+
             $($extra)*
         }
     )*};

@@ -341,6 +341,7 @@ mod tests {
             rule_ids: vec!["r1".into(), "r2".into()],
             created_at: Some(10),
             updated_at: Some(20),
+            request_id: None,
         }
     }
 

@@ -51,7 +51,15 @@ fn create_get_update_and_delete_round_trip() {
     assert_eq!(created["policy_id"], policy.as_str());
     assert_eq!(created["rule_ids"], serde_json::json!([rule_a]));
 
-    let fetched = env.run_json(&["get", &id]).expect_code(0).json();
+    let mut fetched = env.run_json(&["get", &id]).expect_code(0).json();
+    // Each answer names the request that produced it; the workspace itself is the same.
+    let mut created = created;
+    let (fetched_by, created_by) = (fetched["request_id"].take(), created["request_id"].take());
+    assert!(
+        fetched_by.is_string() && created_by.is_string(),
+        "{fetched_by} {created_by}"
+    );
+    assert_ne!(fetched_by, created_by);
     assert_eq!(fetched, created);
     let detail = env.run(&["get", &id]).expect_code(0);
     assert!(

@@ -16,6 +16,7 @@ use crate::config::ClientBuilder;
 use crate::decode;
 use crate::error::{Error, Result};
 use crate::model::{AutoGroupJob, Workspace};
+use crate::options::{Overrides, RequestOptions};
 use crate::pacing::RateLimiter;
 use crate::path::workspace_segment;
 use crate::requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, UpdateWorkspace};
@@ -32,11 +33,14 @@ const MAX_CURSOR_BYTES: usize = 2048;
 
 /// An async client of the Workspaces API.
 ///
-/// Cloning is cheap (one `Arc`) and clones share the connection pool, so create one client
-/// and pass it around. `Debug` output never contains the API key.
+/// Cloning is cheap (two `Arc`s) and clones share the connection pool, so create one client
+/// and pass it around. [`with_options`](Self::with_options) makes an equally cheap view with
+/// other per-call settings. `Debug` output never contains the API key.
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
+    /// What this view changes about each call (nothing, for a client from the builder).
+    overrides: Arc<Overrides>,
 }
 
 /// What a client and its clones share: the transport, and what the client has learnt.
@@ -53,11 +57,22 @@ struct Shared {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let transport = self.transport();
+        let policy = self.overrides.policy(transport.retry().policy());
+        let header_names: Vec<&str> = self
+            .overrides
+            .headers
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
         f.debug_struct("Client")
             .field("base_url", &transport.base_url())
             .field("api_key", &"<redacted>")
-            .field("timeout", &transport.timeout())
-            .field("max_retries", &transport.retry().policy().max_retries)
+            .field(
+                "timeout",
+                &self.overrides.timeout.unwrap_or(transport.timeout()),
+            )
+            .field("max_retries", &policy.max_retries)
+            .field("extra_headers", &header_names)
             .field("rate_limiter", &self.rate_limiter())
             .finish_non_exhaustive()
     }
@@ -77,7 +92,52 @@ impl Client {
                 known: TargetCache::default(),
                 max_list_items,
             }),
+            overrides: Arc::default(),
         }
+    }
+
+    /// A view of this client whose calls use `options` where given: a timeout per attempt,
+    /// a number of retries, a longest `Retry-After` wait, extra headers, an idempotency key.
+    /// The view is as cheap as a clone and shares everything else with this client: the
+    /// connection pool, the rate limiters, the retry budget and what it knows of workspaces.
+    /// A view of a view keeps the first view's settings unless `options` replaces them.
+    ///
+    /// Refused with [`Error::Config`] naming what is wrong: a timeout or wait the builder
+    /// would refuse, a header name or value not valid in HTTP, a header the client sets
+    /// itself ([`OWNED_HEADERS`](crate::OWNED_HEADERS): `Authorization`, `User-Agent`,
+    /// `Idempotency-Key`, ...), or an unusable idempotency key.
+    ///
+    /// ```
+    /// # use httpmock::prelude::*;
+    /// # use serde_json::json;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> nylas_workspaces::Result<()> {
+    /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-1").header("x-trace-id", "job-42");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-1"}}));
+    /// # });
+    /// # let client = nylas_workspaces::Client::builder()
+    /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
+    /// use std::time::Duration;
+    /// use nylas_workspaces::RequestOptions;
+    ///
+    /// let probe = client.with_options(
+    ///     RequestOptions::new()
+    ///         .timeout(Duration::from_secs(2))
+    ///         .max_retries(0)
+    ///         .header("X-Trace-Id", "job-42"),
+    /// )?;
+    /// let ws = probe.get_workspace("ws-1").await?;
+    /// assert_eq!(ws.request_id.as_deref(), Some("r"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_options(&self, options: RequestOptions) -> Result<Client> {
+        Ok(Self {
+            shared: Arc::clone(&self.shared),
+            overrides: Arc::new(self.overrides.merged(options)?),
+        })
     }
 
     /// A client configured like Nylas's official SDKs: the key from `NYLAS_API_KEY`, and the
@@ -142,7 +202,7 @@ impl Client {
             if let Some(cursor) = cursor.take() {
                 call.query.push(("page_token", cursor));
             }
-            let reply = self.transport().execute(&call).await?;
+            let reply = self.execute(&call).await?;
             let (workspaces, next_cursor) = decode::workspace_page(&reply)?;
             if workspaces.len() > self.shared.max_list_items - all.len() {
                 return Err(Error::LimitExceeded {
@@ -275,7 +335,7 @@ impl Client {
         let body = request.to_wire()?;
         let mut call = Call::new("create_workspace", &routes::CREATE_WORKSPACE, &[])?;
         call.body = Some(to_json(&body)?);
-        call.idempotency_key = Some(new_idempotency_key());
+        call.idempotency_key = Some(self.idempotency_key());
         self.single_workspace(&call).await
     }
 
@@ -406,7 +466,7 @@ impl Client {
         let segment = workspace_segment(workspace_id)?;
         self.check_delete_target(workspace_id).await?;
         let call = Call::new("delete_workspace", &routes::DELETE_WORKSPACE, &[&segment])?;
-        let reply = self.transport().execute(&call).await?;
+        let reply = self.execute(&call).await?;
         self.forget(workspace_id);
         decode::deleted(&reply)
     }
@@ -438,8 +498,8 @@ impl Client {
         let body = request.to_wire()?;
         let mut call = Call::new("auto_group", &routes::AUTOGROUP_WORKSPACE, &[])?;
         call.body = Some(to_json(&body)?);
-        call.idempotency_key = Some(new_idempotency_key());
-        let reply = self.transport().execute(&call).await?;
+        call.idempotency_key = Some(self.idempotency_key());
+        let reply = self.execute(&call).await?;
         decode::auto_group_job(&reply)
     }
 
@@ -557,12 +617,26 @@ impl Client {
         if paced {
             call.pacing = Pacing::Bulk;
         }
-        let reply = self.transport().execute(&call).await?;
+        let reply = self.execute(&call).await?;
         decode::manual_assign(&reply)
     }
 
     pub(crate) fn transport(&self) -> &Transport {
         &self.shared.transport
+    }
+
+    /// Sends a call through the shared transport with this view's overrides.
+    async fn execute(&self, call: &Call) -> Result<crate::decode::Reply> {
+        self.transport().execute(call, &self.overrides).await
+    }
+
+    /// The key for a POST that must not act twice: the view's, else a fresh one per logical
+    /// call (its retries reuse it).
+    fn idempotency_key(&self) -> String {
+        self.overrides
+            .idempotency_key
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
     }
 
     /// The facts this client has learnt about workspaces (see `target.rs`).
@@ -571,7 +645,7 @@ impl Client {
     }
 
     async fn single_workspace(&self, call: &Call) -> Result<Workspace> {
-        let reply = self.transport().execute(call).await?;
+        let reply = self.execute(call).await?;
         decode::single_workspace(&reply).map(|w| self.remember(w))
     }
 }
@@ -579,9 +653,4 @@ impl Client {
 fn to_json<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(body)
         .map_err(|e| Error::config(format!("cannot encode the request body: {e}")))
-}
-
-/// A fresh key per logical call; its retries reuse it.
-fn new_idempotency_key() -> String {
-    uuid::Uuid::new_v4().to_string()
 }

@@ -108,25 +108,25 @@ fn shortened(text: &str) -> String {
 /// A number of seconds as the caller gave it: a duration, or a raw number judged in
 /// [`ClientBuilder::build`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Seconds {
+pub(crate) enum Seconds {
     Exact(Duration),
     Raw(f64),
 }
 
 /// What a seconds setting accepts.
-struct SecondsRule {
+pub(crate) struct SecondsRule {
     setting: &'static str,
     allow_zero: bool,
     max: Duration,
 }
 
-const TIMEOUT_RULE: SecondsRule = SecondsRule {
+pub(crate) const TIMEOUT_RULE: SecondsRule = SecondsRule {
     setting: "timeout",
     allow_zero: false,
     max: MAX_TIMEOUT,
 };
 
-const MAX_RETRY_AFTER_RULE: SecondsRule = SecondsRule {
+pub(crate) const MAX_RETRY_AFTER_RULE: SecondsRule = SecondsRule {
     setting: "max_retry_after",
     allow_zero: true,
     max: MAX_RETRY_AFTER_LIMIT,
@@ -134,7 +134,7 @@ const MAX_RETRY_AFTER_RULE: SecondsRule = SecondsRule {
 
 impl SecondsRule {
     /// The duration, or [`Error::Config`] naming the setting and what it accepts.
-    fn judge(&self, value: Seconds) -> Result<Duration> {
+    pub(crate) fn judge(&self, value: Seconds) -> Result<Duration> {
         let duration = match value {
             Seconds::Exact(duration) => Some(duration),
             // NaN, infinities, negative numbers and overflow all fail the checked conversion.

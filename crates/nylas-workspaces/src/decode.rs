@@ -24,6 +24,7 @@ use crate::secret::Redactor;
 pub(crate) struct Reply {
     pub operation: &'static str,
     pub status: u16,
+    /// The `x-request-id` header, with the key scrubbed out (a server may echo anything).
     pub header_request_id: Option<String>,
     pub body: Vec<u8>,
     /// Scrubs the key from the text of any error made about this reply.
@@ -35,7 +36,7 @@ impl Reply {
     pub fn request_id(&self) -> Option<String> {
         self.header_request_id
             .clone()
-            .or_else(|| body_request_id(&self.body))
+            .or_else(|| body_request_id(&self.body).map(|id| self.redactor.scrub(&id)))
     }
 
     /// Decodes the body as `T`, or explains why it cannot be.
@@ -61,10 +62,11 @@ impl Reply {
 /// One page of the list: its workspaces and the cursor of the next page, if any.
 pub(crate) fn workspace_page(reply: &Reply) -> Result<(Vec<Workspace>, Option<String>)> {
     let page: types::WorkspaceListResponse = reply.decode()?;
+    let request_id = answer_request_id(reply, page.request_id);
     let workspaces = page
         .data
         .into_iter()
-        .map(|wire| workspace_from_wire(reply, wire))
+        .map(|wire| workspace_from_wire(reply, wire, request_id.clone()))
         .collect::<Result<Vec<_>>>()?;
     Ok((workspaces, page.next_cursor.filter(|c| !c.is_empty())))
 }
@@ -75,12 +77,26 @@ pub(crate) fn single_workspace(reply: &Reply) -> Result<Workspace> {
     let Some(wire) = response.data else {
         return Err(reply.undecodable("the answer has no `data`".into(), None));
     };
-    workspace_from_wire(reply, wire)
+    let request_id = answer_request_id(reply, response.request_id);
+    workspace_from_wire(reply, wire, request_id)
 }
 
-fn workspace_from_wire(reply: &Reply, wire: types::Workspace) -> Result<Workspace> {
-    Workspace::from_wire(wire)
+fn workspace_from_wire(
+    reply: &Reply,
+    wire: types::Workspace,
+    request_id: Option<String>,
+) -> Result<Workspace> {
+    Workspace::from_wire(wire, request_id)
         .ok_or_else(|| reply.undecodable("a workspace has no `workspace_id`".into(), None))
+}
+
+/// The request id a result carries: the body's `request_id` when it has a usable one, else
+/// the `x-request-id` header's; either way without the key, should the server echo it.
+fn answer_request_id(reply: &Reply, body_id: Option<String>) -> Option<String> {
+    body_id
+        .filter(|id| !id.is_empty())
+        .map(|id| reply.redactor.scrub(&id))
+        .or_else(|| reply.header_request_id.clone())
 }
 
 /// The request id of a delete. An empty body is accepted (the id then comes from the
@@ -91,11 +107,7 @@ pub(crate) fn deleted(reply: &Reply) -> Result<String> {
     } else {
         reply.decode()?
     };
-    Ok(body
-        .request_id
-        .filter(|id| !id.is_empty())
-        .or_else(|| reply.header_request_id.clone())
-        .unwrap_or_default())
+    Ok(answer_request_id(reply, body.request_id).unwrap_or_default())
 }
 
 /// The started job of an auto-group call.
@@ -107,19 +119,14 @@ pub(crate) fn auto_group_job(reply: &Reply) -> Result<AutoGroupJob> {
     Ok(AutoGroupJob {
         job_id: job.job_id.unwrap_or_default(),
         message: job.message.unwrap_or_default(),
-        request_id: response
-            .request_id
-            .filter(|id| !id.is_empty())
-            .or_else(|| reply.header_request_id.clone()),
+        request_id: answer_request_id(reply, response.request_id),
     })
 }
 
 /// One manual-assign answer, with the header request id filled in when the body has none.
 pub(crate) fn manual_assign(reply: &Reply) -> Result<types::ManualAssignResponse> {
     let mut response: types::ManualAssignResponse = reply.decode()?;
-    if response.request_id.as_deref().is_none_or(str::is_empty) {
-        response.request_id = reply.header_request_id.clone();
-    }
+    response.request_id = answer_request_id(reply, response.request_id.take());
     Ok(response)
 }
 

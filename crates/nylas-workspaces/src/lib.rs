@@ -87,8 +87,19 @@
 //!   caller. Bulk manual assignment is paced at [`DEFAULT_BULK_RATE`] requests per second
 //!   unless configured otherwise. Retries draw from a [`RetryBudget`], so a burst of failures
 //!   cannot multiply the load. See [`pacing`].
+//! * **Per-call options.** [`Client::with_options`] returns a view, as cheap as a clone and
+//!   sharing the pool, limiters, retry budget and cache, whose calls use their own
+//!   [`RequestOptions`]: timeout, retries, longest `Retry-After` wait, extra headers (never
+//!   one of the [`OWNED_HEADERS`]) and idempotency key.
+//! * **Request ids on results.** Every [`Workspace`] and [`AutoGroupJob`] carries the
+//!   `request_id` of the call that returned it, and [`ManualAssignOutcome::request_id`] names
+//!   the last successful request, for support tickets.
 //! * **Tracing.** Every attempt runs in a `nylas_workspaces.attempt` span (`tracing` crate)
-//!   with the operation, attempt number, HTTP status, request id and duration.
+//!   with the operation, attempt number, HTTP status, request id and duration. Events with
+//!   fields: `retrying` (debug; `wait_ms`, `reason`, `error`), `waiting for the rate limiter`
+//!   (debug; `wait_ms`, `paused`), a `Retry-After` pause shared by the limiter (info;
+//!   `wait_ms`) and `manual-assign chunk finished` (info; `chunk`, `assigned`, `removed`,
+//!   `unmatched`, `failed`, `not_sent`, `request_id`, `error`). The key is in none of them.
 //!
 //! # Why this crate does its own HTTP
 //!
@@ -117,6 +128,7 @@ mod decode;
 mod error;
 mod journal;
 mod model;
+mod options;
 pub mod pacing;
 mod path;
 mod requests;
@@ -142,6 +154,7 @@ pub use journal::{
     JOURNAL_VERSION, Journal, JournalError, JournalErrorKind, MAX_JOURNAL_BYTES, RecordedError,
 };
 pub use model::{AutoGroupJob, Workspace};
+pub use options::{MAX_IDEMPOTENCY_KEY_BYTES, OWNED_HEADERS, RequestOptions};
 pub use pacing::{DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget};
 pub use requests::{
     AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, Patch, PolicyAndRules, UpdateWorkspace,

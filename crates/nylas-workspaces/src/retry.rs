@@ -99,25 +99,37 @@ impl RetryStrategy {
         self.budget.as_ref().map(RetryTokens::available)
     }
 
-    /// The retry state of one new call.
+    /// The retry state of one new call under the client's policy.
+    #[cfg(test)]
     pub fn for_call(&self) -> CallRetries<'_> {
+        self.for_call_with(self.policy)
+    }
+
+    /// The retry state of one new call under `policy` (the client's, with a view's
+    /// overrides), still paying from the shared budget.
+    pub fn for_call_with(&self, policy: RetryPolicy) -> CallRetries<'_> {
         CallRetries {
             strategy: self,
+            policy,
             retries: 0,
             last_cost: None,
         }
     }
 
-    /// After failed attempt `attempt` (0-based) of a call: retry after how long, or stop.
-    /// Pays for a retry from the budget; the returned cost is what [`Self::on_success`] gives
-    /// back should the retry succeed.
-    fn decide(&self, attempt: u32, error: &Error, random_unit: f64) -> (Decision, Option<u32>) {
+    /// After failed attempt `attempt` (0-based) of a call under `policy`: retry after how
+    /// long, or stop. Pays for a retry from the budget; the returned cost is what
+    /// [`Self::on_success`] gives back should the retry succeed.
+    fn decide(
+        &self,
+        policy: &RetryPolicy,
+        attempt: u32,
+        error: &Error,
+        random_unit: f64,
+    ) -> (Decision, Option<u32>) {
         if !error.is_retryable() {
             return (Decision::Stop, None);
         }
-        let Some(wait) = self
-            .policy
-            .delay_before_retry(attempt, error.retry_after(), random_unit)
+        let Some(wait) = policy.delay_before_retry(attempt, error.retry_after(), random_unit)
         else {
             return (Decision::Stop, None);
         };
@@ -146,6 +158,7 @@ impl RetryStrategy {
 #[derive(Debug)]
 pub(crate) struct CallRetries<'a> {
     strategy: &'a RetryStrategy,
+    policy: RetryPolicy,
     retries: u32,
     last_cost: Option<u32>,
 }
@@ -162,7 +175,9 @@ impl CallRetries<'_> {
     }
 
     fn decide_with(&mut self, error: &Error, random_unit: f64) -> Decision {
-        let (decision, cost) = self.strategy.decide(self.retries, error, random_unit);
+        let (decision, cost) = self
+            .strategy
+            .decide(&self.policy, self.retries, error, random_unit);
         if let Decision::Retry(_) = decision {
             self.retries += 1;
             self.last_cost = cost;

@@ -193,6 +193,7 @@ mod tests {
             rule_ids: Vec::new(),
             created_at: None,
             updated_at: None,
+            request_id: None,
         }
     }
 

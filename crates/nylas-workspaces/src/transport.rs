@@ -28,6 +28,7 @@ use tracing::{Instrument, Span};
 
 use crate::decode::{self, Reply};
 use crate::error::{Error, MAX_URL_BYTES, Result, cause_chain};
+use crate::options::Overrides;
 use crate::pacing::{Clock, Permit, RateLimiter};
 use crate::retry::{Decision, RetryStrategy};
 use crate::secret::Redactor;
@@ -170,15 +171,19 @@ impl Transport {
     }
 
     /// Sends `call` until an attempt succeeds or the retry strategy says stop: acquire a
-    /// permit, attempt, report the answer to the limiter, decide.
-    pub async fn execute(&self, call: &Call) -> Result<Reply> {
+    /// permit, attempt, report the answer to the limiter, decide. `overrides` are those of
+    /// the client view making the call (its timeout, retries, headers).
+    pub async fn execute(&self, call: &Call, overrides: &Overrides) -> Result<Reply> {
         let url = self.url_for(call)?;
         let limiter = self.limiter(call.pacing);
-        let max_pause = self.parts.retry.policy().max_retry_after;
-        let mut retries = self.parts.retry.for_call();
+        let policy = overrides.policy(self.parts.retry.policy());
+        let max_pause = policy.max_retry_after;
+        let mut retries = self.parts.retry.for_call_with(policy);
         loop {
             let permit = acquire(limiter).await;
-            let (result, span) = self.traced_attempt(call, &url, retries.attempt()).await;
+            let (result, span) = self
+                .traced_attempt(call, overrides, &url, retries.attempt())
+                .await;
             report(limiter, permit, &result, max_pause);
             let error = match result {
                 Ok(reply) => {
@@ -190,7 +195,12 @@ impl Transport {
             match span.in_scope(|| retries.decide(&error)) {
                 Decision::Retry(wait) => {
                     span.in_scope(|| {
-                        tracing::debug!(wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+                        tracing::debug!(
+                            wait_ms = wait.as_millis() as u64,
+                            reason = retry_reason(&error),
+                            error = %error,
+                            "retrying"
+                        );
                     });
                     self.parts.clock.sleep(wait).await;
                 }
@@ -222,7 +232,13 @@ impl Transport {
     }
 
     /// One attempt in its own `nylas_workspaces.attempt` span, which records the outcome.
-    async fn traced_attempt(&self, call: &Call, url: &Url, number: u32) -> (Result<Reply>, Span) {
+    async fn traced_attempt(
+        &self,
+        call: &Call,
+        overrides: &Overrides,
+        url: &Url,
+        number: u32,
+    ) -> (Result<Reply>, Span) {
         let span = tracing::info_span!(
             "nylas_workspaces.attempt",
             operation = call.operation,
@@ -234,7 +250,7 @@ impl Transport {
         );
         let started = Instant::now();
         let result = self
-            .attempt(call, url, number)
+            .attempt(call, overrides, url, number)
             .instrument(span.clone())
             .await
             .map_err(|error| error.redacted(&self.parts.redactor));
@@ -253,15 +269,25 @@ impl Transport {
     }
 
     /// Sends the request once and reads the answer, up to the body cap.
-    async fn attempt(&self, call: &Call, url: &Url, attempts: u32) -> Result<Reply> {
+    async fn attempt(
+        &self,
+        call: &Call,
+        overrides: &Overrides,
+        url: &Url,
+        attempts: u32,
+    ) -> Result<Reply> {
         let parts = &self.parts;
         let mut request = parts
             .http
             .request(call.method.clone(), url.clone())
-            .timeout(parts.timeout)
+            .timeout(overrides.timeout.unwrap_or(parts.timeout))
             .header(AUTHORIZATION, parts.authorization.clone())
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, parts.user_agent.clone());
+        // None of these can be one of the headers set above (`options.rs` refuses them).
+        for (name, value) in &overrides.headers {
+            request = request.header(name.clone(), value.clone());
+        }
         if let Some(key) = &call.idempotency_key {
             request = request.header(IDEMPOTENCY_KEY, key.as_str());
         }
@@ -309,10 +335,24 @@ impl Transport {
         Ok(Reply {
             operation: call.operation,
             status: status.as_u16(),
-            header_request_id: decode::header_request_id(&headers),
+            header_request_id: decode::header_request_id(&headers)
+                .map(|id| parts.redactor.scrub(&id)),
             body: body.bytes,
             redactor: parts.redactor.clone(),
         })
+    }
+}
+
+/// Why a failed attempt is retried, as a stable word for the `retrying` event.
+fn retry_reason(error: &Error) -> &'static str {
+    match (error, error.status()) {
+        (_, Some(429)) => "rate_limited",
+        (_, Some(408)) => "request_timeout",
+        (_, Some(409)) => "conflict",
+        (_, Some(500..=599)) => "server_error",
+        (Error::Timeout { .. }, _) => "timeout",
+        (Error::Connection { .. }, _) => "connection",
+        _ => "other",
     }
 }
 

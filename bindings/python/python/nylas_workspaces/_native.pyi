@@ -70,6 +70,10 @@ class Workspace:
     @property
     def updated_at(self) -> Optional[int]:
         """When the workspace last changed, in Unix seconds, or None when Nylas did not say."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The id of the request that returned this workspace (each workspace of a list
+        carries its page's), or None when the server sent none. Not part of equality."""
     def to_dict(self) -> dict[str, Any]:
         """Converts the workspace to a plain dict.
 
@@ -126,6 +130,10 @@ class ManualAssignResult:
     @property
     def request_ids(self) -> list[str]:
         """The ids of the requests that were sent, one per chunk."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The id of the last successful request, in chunk order (the only one for up to
+        500 ids per list), or None when none succeeded or the server sent none."""
     def to_dict(self) -> dict[str, Any]:
         """Converts the result to a plain dict.
 
@@ -674,6 +682,28 @@ class Client:
     @property
     def workspaces(self) -> Workspaces:
         """The `/v3/workspaces` operations of this client."""
+    def with_options(
+        self,
+        *,
+        timeout: Union[float, NotGiven] = ...,
+        max_retries: Union[int, NotGiven] = ...,
+        max_retry_wait: Union[float, NotGiven] = ...,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Client:
+        """A client of the same class whose calls use other settings, sharing this
+        client's connection pool, rate limiter and retry budget (cheap to make).
+
+        Each argument left out (or ``NOT_GIVEN``) keeps this client's value: ``timeout`` is
+        the seconds allowed per attempt, ``max_retries`` how many times a failed attempt is
+        retried, ``max_retry_wait`` the longest ``Retry-After`` (in seconds) waited out before
+        a retry, and ``extra_headers`` a mapping of header names to values added to every
+        request (replacing same-named ones from an earlier ``with_options``). The headers the
+        client sets itself (``Authorization``, ``User-Agent``, ``Idempotency-Key``,
+        ``Content-Type``, ``Accept``, ``Host``, ``Content-Length``, ``Transfer-Encoding``,
+        ``Connection``), invalid header names or values, and numbers the constructor would
+        refuse raise ``ConfigurationError`` (``TypeError``/``ValueError`` for the wrong kind
+        of value).
+        """
     def __enter__(self) -> Client: ...
     def __exit__(
         self,
@@ -735,6 +765,28 @@ class AsyncClient:
     @property
     def workspaces(self) -> AsyncWorkspaces:
         """The `/v3/workspaces` operations of this client."""
+    def with_options(
+        self,
+        *,
+        timeout: Union[float, NotGiven] = ...,
+        max_retries: Union[int, NotGiven] = ...,
+        max_retry_wait: Union[float, NotGiven] = ...,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncClient:
+        """A client of the same class whose calls use other settings, sharing this
+        client's connection pool, rate limiter and retry budget (cheap to make).
+
+        Each argument left out (or ``NOT_GIVEN``) keeps this client's value: ``timeout`` is
+        the seconds allowed per attempt, ``max_retries`` how many times a failed attempt is
+        retried, ``max_retry_wait`` the longest ``Retry-After`` (in seconds) waited out before
+        a retry, and ``extra_headers`` a mapping of header names to values added to every
+        request (replacing same-named ones from an earlier ``with_options``). The headers the
+        client sets itself (``Authorization``, ``User-Agent``, ``Idempotency-Key``,
+        ``Content-Type``, ``Accept``, ``Host``, ``Content-Length``, ``Transfer-Encoding``,
+        ``Connection``), invalid header names or values, and numbers the constructor would
+        refuse raise ``ConfigurationError`` (``TypeError``/``ValueError`` for the wrong kind
+        of value).
+        """
     def __aenter__(self) -> Awaitable[AsyncClient]: ...
     def __aexit__(
         self,

@@ -185,6 +185,17 @@ pub(crate) async fn run(
             progress.grants_failed += size;
         }
         let sorted = sort(&chunks[index], result);
+        tracing::info!(
+            chunk = index,
+            assigned = sorted.assigned.len(),
+            removed = sorted.removed.len(),
+            unmatched = sorted.unmatched.len(),
+            failed = sorted.failed.len(),
+            not_sent = sorted.not_sent.len(),
+            request_id = sorted.request_id.as_deref(),
+            error = sorted.error.as_deref().map(tracing::field::display),
+            "manual-assign chunk finished"
+        );
         if let Some(writer) = journal.as_mut()
             && writer.broken().is_none()
             && sorted.not_sent.is_empty()

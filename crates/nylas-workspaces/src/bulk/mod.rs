@@ -283,6 +283,13 @@ impl ManualAssignOutcome {
         self.failed.is_empty() && self.not_sent.is_empty()
     }
 
+    /// The id of the last successful request, in chunk order (for a call of at most 500 ids
+    /// per list, the only request), for a support ticket; `None` when no request succeeded
+    /// or the server sent no id. Every one is in [`request_ids`](Self::request_ids).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_ids.last().map(String::as_str)
+    }
+
     /// A request covering exactly the failed and unsent grants, or `None` when there are none.
     pub fn retry_request(&self) -> Option<ManualAssign> {
         if self.is_complete() {

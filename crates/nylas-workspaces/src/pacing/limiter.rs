@@ -223,11 +223,11 @@ impl RateLimiter {
     /// or a pause that happens while they wait applies to them too.
     pub(crate) async fn acquire(&self) -> Permit {
         loop {
-            let wait = {
+            let (wait, paused) = {
                 let mut state = self.state();
                 let now = self.shared.clock.now();
                 if now < state.paused_until {
-                    state.paused_until - now
+                    (state.paused_until - now, true)
                 } else {
                     match state.bucket.try_take(now) {
                         Ok(()) => {
@@ -237,10 +237,15 @@ impl RateLimiter {
                             }
                             return Permit { epoch: state.epoch };
                         }
-                        Err(wait) => wait,
+                        Err(wait) => (wait, false),
                     }
                 }
             };
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                paused,
+                "waiting for the rate limiter"
+            );
             self.shared.clock.sleep(wait).await;
         }
     }
@@ -268,6 +273,12 @@ impl RateLimiter {
         }
         state.stats.throttled += 1;
         if let Some(wait) = retry_after.filter(|w| *w <= max_pause) {
+            if now + wait > state.paused_until {
+                tracing::info!(
+                    wait_ms = wait.as_millis() as u64,
+                    "the server asked for a pause (Retry-After); every caller of the limiter waits"
+                );
+            }
             state.paused_until = state.paused_until.max(now + wait);
         }
         let resume_at = state.paused_until.max(now);

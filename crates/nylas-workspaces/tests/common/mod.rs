@@ -3,6 +3,7 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+pub mod capture;
 pub mod raw;
 
 use std::sync::{Arc, Mutex};
