@@ -129,20 +129,32 @@ macro_rules! client_twins {
                 format!(concat!(stringify!($client), "(base_url={:?})"), base_url)
             }
 
-            /// A client whose calls use other settings, sharing this client's connection pool,
-            /// rate limiter and retry budget (cheap: make one per call if needed). Each
-            /// argument left out (or NOT_GIVEN) keeps this client's value: `timeout` is the
-            /// seconds allowed per attempt, `max_retries` how many times a failed attempt is
-            /// retried, `max_retry_wait` the longest `Retry-After` waited out in seconds, and
-            /// `extra_headers` a mapping of header names to values added to every request
-            /// (replacing same-named ones of this client's earlier `with_options`).
-            /// `Authorization`, `User-Agent`, `Idempotency-Key`, `Content-Type`, `Accept`,
-            /// `Host`, `Content-Length`, `Transfer-Encoding` and `Connection` belong to the
-            /// client and raise `ConfigurationError`, as do values the client's constructor
-            /// would refuse.
+            /// A client of the same class whose calls use other settings.
+            ///
+            /// It shares this client's connection pool, rate limiter, retry budget and workspace cache,
+            /// so it is cheap to make (one per call if need be).
+            ///
+            /// Args:
+            ///     timeout: Seconds allowed per attempt; NOT_GIVEN keeps this client's value.
+            ///     max_retries: How many times a failed attempt is retried; NOT_GIVEN keeps this
+            ///         client's value.
+            ///     max_retry_wait: The longest `Retry-After`, in seconds, waited out before a retry;
+            ///         NOT_GIVEN keeps this client's value.
+            ///     extra_headers: A mapping of header names to values added to every request
+            ///         (replacing same-named ones of an earlier `with_options`), or None.
+            ///
+            /// Returns:
+            ///     A new client of the same class.
+            ///
+            /// Raises:
+            ///     ConfigurationError: A header the client sets itself (`Authorization`,
+            ///         `User-Agent`, `Idempotency-Key`, `Content-Type`, `Accept`, `Host`,
+            ///         `Content-Length`, `Transfer-Encoding`, `Connection`), an invalid header name or
+            ///         value, or a number the constructor would refuse.
+            ///     TypeError: An argument of the wrong kind.
             #[pyo3(signature = (**options))]
             #[pyo3(
-                text_signature = "(self, *, timeout=..., max_retries=..., max_retry_wait=..., extra_headers=None)"
+                text_signature = "(self, *, timeout=NOT_GIVEN, max_retries=NOT_GIVEN, max_retry_wait=NOT_GIVEN, extra_headers=None)"
             )]
             fn with_options(
                 &self,

@@ -36,6 +36,7 @@ _RateLimit = Union[None, float, Mapping[str, Union[float, int, bool]]]
 @final
 class Workspace:
     """A workspace, as Nylas reported it: immutable, compared by value, hashable.
+    Equality compares the workspace, not the call that read it (`request_id` is left out).
 
     Returned by `Workspaces`; not built directly.
     """
@@ -72,8 +73,7 @@ class Workspace:
         """When the workspace last changed, in Unix seconds, or None when Nylas did not say."""
     @property
     def request_id(self) -> Optional[str]:
-        """The id of the request that returned this workspace (each workspace of a list
-        carries its page's), or None when the server sent none. Not part of equality."""
+        """The id of the request that returned this workspace, or None when the server sent none."""
     def to_dict(self) -> dict[str, Any]:
         """Converts the workspace to a plain dict.
 
@@ -132,8 +132,7 @@ class ManualAssignResult:
         """The ids of the requests that were sent, one per chunk."""
     @property
     def request_id(self) -> Optional[str]:
-        """The id of the last successful request, in chunk order (the only one for up to
-        500 ids per list), or None when none succeeded or the server sent none."""
+        """The last successful request's id (the only one for up to 500 ids per list), or None."""
     def to_dict(self) -> dict[str, Any]:
         """Converts the result to a plain dict.
 
@@ -685,24 +684,34 @@ class Client:
     def with_options(
         self,
         *,
-        timeout: Union[float, NotGiven] = ...,
-        max_retries: Union[int, NotGiven] = ...,
-        max_retry_wait: Union[float, NotGiven] = ...,
+        timeout: Union[float, NotGiven] = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        max_retry_wait: Union[float, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Client:
-        """A client of the same class whose calls use other settings, sharing this
-        client's connection pool, rate limiter and retry budget (cheap to make).
+        """A client of the same class whose calls use other settings.
 
-        Each argument left out (or ``NOT_GIVEN``) keeps this client's value: ``timeout`` is
-        the seconds allowed per attempt, ``max_retries`` how many times a failed attempt is
-        retried, ``max_retry_wait`` the longest ``Retry-After`` (in seconds) waited out before
-        a retry, and ``extra_headers`` a mapping of header names to values added to every
-        request (replacing same-named ones from an earlier ``with_options``). The headers the
-        client sets itself (``Authorization``, ``User-Agent``, ``Idempotency-Key``,
-        ``Content-Type``, ``Accept``, ``Host``, ``Content-Length``, ``Transfer-Encoding``,
-        ``Connection``), invalid header names or values, and numbers the constructor would
-        refuse raise ``ConfigurationError`` (``TypeError``/``ValueError`` for the wrong kind
-        of value).
+        It shares this client's connection pool, rate limiter, retry budget and workspace cache,
+        so it is cheap to make (one per call if need be).
+
+        Args:
+            timeout: Seconds allowed per attempt; NOT_GIVEN keeps this client's value.
+            max_retries: How many times a failed attempt is retried; NOT_GIVEN keeps this
+                client's value.
+            max_retry_wait: The longest `Retry-After`, in seconds, waited out before a retry;
+                NOT_GIVEN keeps this client's value.
+            extra_headers: A mapping of header names to values added to every request
+                (replacing same-named ones of an earlier `with_options`), or None.
+
+        Returns:
+            A new client of the same class.
+
+        Raises:
+            ConfigurationError: A header the client sets itself (`Authorization`,
+                `User-Agent`, `Idempotency-Key`, `Content-Type`, `Accept`, `Host`,
+                `Content-Length`, `Transfer-Encoding`, `Connection`), an invalid header name or
+                value, or a number the constructor would refuse.
+            TypeError: An argument of the wrong kind.
         """
     def __enter__(self) -> Client: ...
     def __exit__(
@@ -768,24 +777,34 @@ class AsyncClient:
     def with_options(
         self,
         *,
-        timeout: Union[float, NotGiven] = ...,
-        max_retries: Union[int, NotGiven] = ...,
-        max_retry_wait: Union[float, NotGiven] = ...,
+        timeout: Union[float, NotGiven] = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        max_retry_wait: Union[float, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncClient:
-        """A client of the same class whose calls use other settings, sharing this
-        client's connection pool, rate limiter and retry budget (cheap to make).
+        """A client of the same class whose calls use other settings.
 
-        Each argument left out (or ``NOT_GIVEN``) keeps this client's value: ``timeout`` is
-        the seconds allowed per attempt, ``max_retries`` how many times a failed attempt is
-        retried, ``max_retry_wait`` the longest ``Retry-After`` (in seconds) waited out before
-        a retry, and ``extra_headers`` a mapping of header names to values added to every
-        request (replacing same-named ones from an earlier ``with_options``). The headers the
-        client sets itself (``Authorization``, ``User-Agent``, ``Idempotency-Key``,
-        ``Content-Type``, ``Accept``, ``Host``, ``Content-Length``, ``Transfer-Encoding``,
-        ``Connection``), invalid header names or values, and numbers the constructor would
-        refuse raise ``ConfigurationError`` (``TypeError``/``ValueError`` for the wrong kind
-        of value).
+        It shares this client's connection pool, rate limiter, retry budget and workspace cache,
+        so it is cheap to make (one per call if need be).
+
+        Args:
+            timeout: Seconds allowed per attempt; NOT_GIVEN keeps this client's value.
+            max_retries: How many times a failed attempt is retried; NOT_GIVEN keeps this
+                client's value.
+            max_retry_wait: The longest `Retry-After`, in seconds, waited out before a retry;
+                NOT_GIVEN keeps this client's value.
+            extra_headers: A mapping of header names to values added to every request
+                (replacing same-named ones of an earlier `with_options`), or None.
+
+        Returns:
+            A new client of the same class.
+
+        Raises:
+            ConfigurationError: A header the client sets itself (`Authorization`,
+                `User-Agent`, `Idempotency-Key`, `Content-Type`, `Accept`, `Host`,
+                `Content-Length`, `Transfer-Encoding`, `Connection`), an invalid header name or
+                value, or a number the constructor would refuse.
+            TypeError: An argument of the wrong kind.
         """
     def __aenter__(self) -> Awaitable[AsyncClient]: ...
     def __aexit__(
