@@ -321,7 +321,9 @@ impl JournalWriter {
         };
         // The plan borrows the caller's ids: a bulk call may hold hundreds of thousands.
         let body = serde_json::to_vec(&plan).unwrap_or_default();
-        writer.append_body(&body).map_err(unshare)?;
+        if let Err(error) = writer.append_body(&body) {
+            return Err(writer.give_back(error));
+        }
         Ok(writer)
     }
 
@@ -362,10 +364,18 @@ impl JournalWriter {
             fail_after,
             broken: None,
         };
-        writer
-            .write(&Record::Resume { run, pending })
-            .map_err(unshare)?;
+        if let Err(error) = writer.write(&Record::Resume { run, pending }) {
+            return Err(writer.give_back(error));
+        }
         Ok(writer)
+    }
+
+    /// The error of a writer that is being given up, whole: the writer keeps a second handle
+    /// to it (so that later writes report it), which would make [`unshare`] rebuild it from
+    /// its text, losing its `source` and repeating the path.
+    fn give_back(mut self, error: SharedError) -> Error {
+        self.broken = None;
+        unshare(error)
     }
 
     /// Appends one record durably. After a failure every later call returns that failure.

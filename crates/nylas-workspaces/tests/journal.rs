@@ -342,6 +342,11 @@ async fn a_plan_that_cannot_be_written_sends_nothing() {
         };
         assert_eq!(journal.kind, JournalErrorKind::Unwritable);
         assert!(err.nothing_sent());
+        // The error is the writer's own, whole: the path once, the I/O cause kept.
+        let text = err.to_string();
+        let path = journal.path.display().to_string();
+        assert_eq!(text.matches(&path).count(), 1, "{text}");
+        assert!(std::error::Error::source(&err).is_some(), "{err:?}");
     }
     assert!(sent.lock().unwrap().is_empty());
 }

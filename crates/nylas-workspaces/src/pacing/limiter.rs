@@ -272,16 +272,17 @@ impl RateLimiter {
             return;
         }
         state.stats.throttled += 1;
+        // Events are emitted after the lock is released: a subscriber may take other locks
+        // (the Python bridge takes the GIL), and none of them may wait behind this one.
+        let mut paused_for = None;
         if let Some(wait) = retry_after.filter(|w| *w <= max_pause) {
             if now + wait > state.paused_until {
-                tracing::info!(
-                    wait_ms = wait.as_millis() as u64,
-                    "the server asked for a pause (Retry-After); every caller of the limiter waits"
-                );
+                paused_for = Some(wait);
             }
             state.paused_until = state.paused_until.max(now + wait);
         }
         let resume_at = state.paused_until.max(now);
+        let mut cut_to = None;
         if permit.epoch == state.epoch
             && let Some(cubic) = &mut state.cubic
         {
@@ -290,6 +291,16 @@ impl RateLimiter {
             state.epoch += 1;
             state.stats.rate_cuts += 1;
             state.stats.current_rate = rate;
+            cut_to = Some(rate);
+        }
+        drop(state);
+        if let Some(wait) = paused_for {
+            tracing::info!(
+                wait_ms = wait.as_millis() as u64,
+                "the server asked for a pause (Retry-After); every caller of the limiter waits"
+            );
+        }
+        if let Some(rate) = cut_to {
             tracing::debug!(rate, "rate limited by the server; pacing slower");
         }
     }
