@@ -69,6 +69,11 @@
 //!   not matched, failed (with the error) or not sent. A partial failure is
 //!   [`Error::BulkPartial`] carrying that outcome, and
 //!   [`ManualAssignOutcome::retry_request`] builds the request for exactly what is left.
+//!   With [`ManualAssignOptions::journal`] every request's result is synced to a JSON Lines
+//!   journal (one checksummed record each) before the next result is handled, so a crash or
+//!   `kill -9` at any instant leaves a readable file; [`Journal::read`] inspects it and
+//!   [`Client::resume_manual_assign`] sends exactly what no record confirms.
+//!   [`ManualAssignOutcome::not_sent_reason`] says why ids were not sent.
 //! * **Typed errors.** One [`Error`] with predicates ([`Error::status`],
 //!   [`Error::request_id`], [`Error::is_not_found`], [`Error::is_rate_limited`],
 //!   [`Error::is_retryable`], [`Error::retry_after`]). A body that is not what the API
