@@ -24,7 +24,7 @@ const DEFAULT_TIMEOUT: f64 = nylas_workspaces::DEFAULT_TIMEOUT.as_secs_f64();
 const DEFAULT_MAX_RETRIES: u32 = nylas_workspaces::DEFAULT_MAX_RETRIES;
 /// `max_retry_wait=`'s default: the longest `Retry-After` waited out, 60 seconds (the
 /// crate's default, which it does not export as a constant; the signature shows it).
-const DEFAULT_MAX_RETRY_WAIT: f64 = 60.0;
+const DEFAULT_MAX_RETRY_WAIT: f64 = nylas_workspaces::DEFAULT_MAX_RETRY_AFTER.as_secs_f64();
 
 /// The crate client, configured from the Python arguments. The region name and the numbers
 /// of seconds are judged by the crate (`Region::from_str`, `ClientBuilder::build`); a value

@@ -116,7 +116,7 @@ def test_emulator_seconds_are_refused_clearly_or_work(value: Any) -> None:
     if emulator is not None:
         emulator.close()
     with Emulator() as e:
-        server = e._server
+        server = e
         refused_or_built(lambda: server.set_latency(value))
         refused_or_built(lambda: server.advance_clock(value))
         refused_or_built(lambda: server.set_retry_after(value))

@@ -25,6 +25,8 @@ use crate::transport::{MAX_BODY_BYTES, Transport, TransportParts};
 pub const DEFAULT_USER_AGENT: &str = concat!("nylas-workspaces-rust/", env!("CARGO_PKG_VERSION"));
 /// Total time allowed per attempt unless configured; matches Nylas's official SDKs.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
+/// The longest `Retry-After` waited out before a retry unless configured.
+pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// Time allowed to establish a connection unless configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest [`ClientBuilder::timeout`] accepted: one day. A longer allowance per attempt

@@ -340,10 +340,11 @@ impl Error {
         }
     }
 
-    /// True when the request was refused before it was sent. For manual assignment to an
-    /// auto-grouping workspace ([`Rule::TargetAutoGroups`]) and for a journal that cannot be
-    /// started ([`Error::Journal`]) the read-only lookup of the target may have been sent, but
-    /// no assignment.
+    /// True when the request was refused before it was sent. For the rules that depend on the
+    /// target ([`Rule::DefaultWorkspaceProtected`], [`Rule::AutoGroupRequiresDomain`],
+    /// [`Rule::TargetAutoGroups`]) and for a journal that cannot be started
+    /// ([`Error::Journal`]), a read-only lookup of the target may have been sent, but nothing
+    /// that changes anything.
     pub fn nothing_sent(&self) -> bool {
         matches!(
             self,

@@ -148,8 +148,8 @@ pub use bulk::{
 };
 pub use client::Client;
 pub use config::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, MAX_RETRY_AFTER_LIMIT, MAX_TIMEOUT, Region,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_LIST_ITEMS, DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_RETRY_AFTER_LIMIT, MAX_TIMEOUT, Region,
 };
 pub use error::{
     ApiError, ApiErrorKind, Error, MAX_URL_BYTES, Result, Rule, SNIPPET_LIMIT, SharedError,

@@ -31,7 +31,7 @@ impl Default for RetryPolicy {
             max_retries: DEFAULT_MAX_RETRIES,
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(8),
-            max_retry_after: Duration::from_secs(60),
+            max_retry_after: crate::config::DEFAULT_MAX_RETRY_AFTER,
         }
     }
 }

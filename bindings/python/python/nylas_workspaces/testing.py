@@ -45,11 +45,6 @@ class Emulator(_EmulatorServer):
             cannot be read or breaks a rule).
     """
 
-    @property
-    def _server(self) -> _EmulatorServer:
-        # The native server used to be a separate object kept here; it is now this one.
-        return self
-
     def client(self, **kwargs: Any) -> Client:
         """Builds a client pointed at this emulator, with its key.
 
