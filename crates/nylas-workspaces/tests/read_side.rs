@@ -602,3 +602,32 @@ async fn bad_ids_in_paths_are_refused_before_sending() {
     );
     let _ = Quirks::default();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_is_lazy_and_fetches_one_page_at_a_time() {
+    let emu = emulator(EmulatorConfig::default());
+    let ws = emu.add_workspace(NewWorkspace::new("Field")).unwrap();
+    add_grants(&emu, &ws, 9);
+    let client = client_of(&emu);
+    let mut listing = client.grants(GrantQuery::new().page_size(3)).unwrap();
+    let mut policies = client.policies();
+    assert_eq!(
+        emu.calls(Operation::ListGrants),
+        0,
+        "nothing sent before polling"
+    );
+    assert_eq!(listing.next_page().await.unwrap().unwrap().len(), 3);
+    assert_eq!(emu.calls(Operation::ListGrants), 1, "no read-ahead");
+    assert!(listing.try_next().await.unwrap().is_some());
+    assert_eq!(emu.calls(Operation::ListGrants), 2);
+    // What was taken one by one is not repeated by the next page.
+    assert_eq!(listing.next_page().await.unwrap().unwrap().len(), 2);
+    drop(listing);
+    assert_eq!(
+        emu.calls(Operation::ListGrants),
+        2,
+        "dropping stops the listing"
+    );
+    assert!(policies.try_next().await.unwrap().is_none());
+    assert_eq!(emu.calls(Operation::ListPolicies), 1);
+}
