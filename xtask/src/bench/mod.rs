@@ -9,6 +9,7 @@
 //! Not part of `cargo xtask test`: timings are never pass/fail in tests.
 
 mod build_cost;
+mod listing;
 mod micro;
 mod pacing;
 mod report;
@@ -126,6 +127,10 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         report.errors.push(format!("scenario 6: {e}"));
     }
     report.pacing = pacing(&options, &mut report);
+    if let Err(e) = listing::run(options.quick, &mut report) {
+        eprintln!("xtask bench: scenario 7 failed: {e}");
+        report.errors.push(format!("scenario 7: {e}"));
+    }
     report
         .machine
         .push(("load average after".into(), load_average()));
