@@ -131,6 +131,7 @@ mod client;
 mod config;
 mod decode;
 mod error;
+pub mod grant_ids;
 mod journal;
 mod model;
 mod options;
