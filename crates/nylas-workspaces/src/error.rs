@@ -87,6 +87,11 @@ pub enum Error {
     /// A failure read back from a journal: what an earlier run recorded about a failed request
     /// (its text, HTTP status, request id and whether it was retryable).
     Recorded(Box<RecordedError>),
+    /// A workspaces file cannot be used: it does not parse, or planning it against the live
+    /// state found a name that resolves to nothing or an entry several workspaces match. The
+    /// error names the file and line; nothing was changed (read-only requests may have been
+    /// sent to fetch the live state).
+    PlanFile(Box<crate::plan::PlanFileError>),
     /// The client configuration is unusable (missing key, bad base URL, ...).
     Config {
         /// What is wrong; never contains the API key.
@@ -352,6 +357,7 @@ impl Error {
                 | Self::Config { .. }
                 | Self::InvalidRequest { .. }
                 | Self::Journal(_)
+                | Self::PlanFile(_)
         )
     }
 
@@ -462,6 +468,7 @@ impl fmt::Display for Error {
             ),
             Self::Journal(journal) => fmt::Display::fmt(journal, f),
             Self::Recorded(recorded) => fmt::Display::fmt(recorded, f),
+            Self::PlanFile(error) => fmt::Display::fmt(error, f),
             Self::Config { message } => write!(f, "invalid client configuration: {message}"),
         }
     }
@@ -532,6 +539,7 @@ impl std::error::Error for Error {
                 .source
                 .as_ref()
                 .map(|e| e as &(dyn std::error::Error + 'static)),
+            Self::PlanFile(error) => Some(error.as_ref()),
             Self::InvariantViolation { .. }
             | Self::Config { .. }
             | Self::InvalidRequest { .. }
@@ -562,5 +570,11 @@ mod tests {
         for redirect in [300, 301, 302, 307, 308, 399] {
             assert_eq!(ApiErrorKind::from_status(redirect), ApiErrorKind::Redirect);
         }
+    }
+}
+
+impl From<crate::plan::PlanFileError> for Error {
+    fn from(error: crate::plan::PlanFileError) -> Self {
+        Self::PlanFile(Box::new(error))
     }
 }

@@ -137,6 +137,7 @@ mod model;
 mod options;
 pub mod pacing;
 mod path;
+pub mod plan;
 mod requests;
 mod retry;
 mod secret;
