@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 use clap_complete::Shell;
-use nylas_workspaces::{ClientBuilder, Error, Region};
+use nylas_workspaces::{ClientBuilder, Error, GrantStatus, Region};
 
 /// Manage Nylas v3 workspaces from a terminal or a script.
 ///
@@ -154,6 +154,31 @@ pub enum Command {
     AutoGroup(AutoGroupArgs),
     /// Move grants into (or out of) a workspace whose auto-grouping is off, in any number.
     Assign(AssignArgs),
+    /// The grants (connected accounts) of the application or of one workspace.
+    Grants {
+        #[command(subcommand)]
+        command: GrantsCommand,
+    },
+    /// One row per workspace: its settings, policy and rules by name, and how many grants it
+    /// holds; plus a row for grants in no workspace. Counts come from one walk over every
+    /// grant (not from the filtered listing, which lags behind new grants).
+    Inventory {
+        /// Output format (--json prints the JSON document whatever this says).
+        #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+        format: InventoryFormat,
+    },
+    /// The policies a workspace can point to.
+    Policies {
+        #[command(subcommand)]
+        command: PoliciesCommand,
+    },
+    /// The rules a workspace can list, and attaching or detaching them.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Show the application the key belongs to (id, region, environment, default workspace).
+    Application,
     /// Serve the API emulator for other programs (tests, demos) until interrupted.
     Emulator(EmulatorArgs),
     /// A guided walk through the whole lifecycle on an embedded emulator (no key, no network).
@@ -168,6 +193,116 @@ pub enum Command {
         #[arg(value_enum)]
         shell: Shell,
     },
+}
+
+/// `grants ...`.
+#[derive(Debug, Subcommand)]
+pub enum GrantsCommand {
+    /// Stream grants page by page (a million grants are never held in memory).
+    ///
+    /// Filtered by workspace, the listing may miss grants created in the last minute or so
+    /// (Nylas's filtered listing lags); --full-scan walks every grant and filters here instead.
+    /// Grants that are not Agent Accounts and sit in the default workspace may come without a
+    /// workspace id: WORKSPACE then shows "-".
+    List(GrantsListArgs),
+    /// Show one grant.
+    Get {
+        /// The grant id.
+        id: String,
+    },
+}
+
+/// The filters and format of `grants list`.
+#[derive(Debug, Args)]
+pub struct GrantsListArgs {
+    /// Only grants of this workspace.
+    #[arg(long, value_name = "WORKSPACE_ID")]
+    pub workspace: Option<String>,
+    /// Only the grant(s) with this email address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Only grants of this provider (nylas for Agent Accounts, google, microsoft, ...).
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Only valid or only invalid grants.
+    #[arg(long, value_name = "valid|invalid", value_parser = grant_status)]
+    pub status: Option<GrantStatus>,
+    /// List every grant and filter by --workspace here, so that fresh grants are not missed.
+    #[arg(long, requires = "workspace")]
+    pub full_scan: bool,
+    /// Output format; --json prints one JSON array whatever this says.
+    #[arg(long, value_enum, default_value_t = GrantsFormat::Table)]
+    pub format: GrantsFormat,
+}
+
+/// How `grants list` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GrantsFormat {
+    /// Aligned columns, a header, one grant per line.
+    Table,
+    /// Comma-separated values with a header line (RFC 4180 quoting).
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// How `inventory` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InventoryFormat {
+    /// Aligned columns.
+    Table,
+    /// Comma-separated values with a header line.
+    Csv,
+    /// One JSON document (as --json).
+    Json,
+}
+
+/// `policies ...`.
+#[derive(Debug, Subcommand)]
+pub enum PoliciesCommand {
+    /// List every policy.
+    List,
+    /// Show one policy.
+    Get {
+        /// The policy id.
+        id: String,
+    },
+}
+
+/// `rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule.
+    List,
+    /// Show one rule.
+    Get {
+        /// The rule id.
+        id: String,
+    },
+    /// Add rules to a workspace, keeping its other rules and their order. Unknown rule ids
+    /// are refused (exit 2) before anything changes.
+    Attach {
+        /// The workspace id.
+        #[arg(long, value_name = "WORKSPACE_ID")]
+        workspace: String,
+        /// The rules to add.
+        #[arg(required = true, value_name = "RULE_ID")]
+        rule_ids: Vec<String>,
+    },
+    /// Remove rules from a workspace, keeping the others and their order.
+    Detach {
+        /// The workspace id.
+        #[arg(long, value_name = "WORKSPACE_ID")]
+        workspace: String,
+        /// The rules to remove.
+        #[arg(required = true, value_name = "RULE_ID")]
+        rule_ids: Vec<String>,
+    },
+}
+
+/// Parses `--status` as the crate reads grant statuses.
+fn grant_status(text: &str) -> Result<GrantStatus, String> {
+    text.parse().map_err(|e: Error| e.to_string())
 }
 
 #[derive(Debug, Args)]

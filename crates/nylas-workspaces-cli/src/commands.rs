@@ -1,4 +1,4 @@
-//! The single-request commands: list, get, create, update, delete, auto-group.
+//! The workspace commands: list, get, create, update, delete, auto-group.
 //!
 //! Each maps its arguments onto the client crate's request types, sends, and renders. None
 //! checks an API rule or looks anything up itself: refusals come from the crate (exit 2,
@@ -11,18 +11,25 @@ use serde_json::json;
 use crate::cli::{AutoGroupArgs, CreateArgs, UpdateArgs};
 use crate::confirm;
 use crate::failure::Failure;
+use crate::names::Names;
+use crate::read;
 use crate::render;
 use crate::session::Session;
 
 pub async fn list(session: &Session) -> Result<(), Failure> {
     let workspaces = session.client.list_workspaces().await?;
-    session.print(&workspaces, || render::workspace_table(&workspaces));
+    if session.json {
+        session.print(&workspaces, String::new);
+    } else {
+        let names = Names::fetch(&session.client).await;
+        print!("{}", render::workspace_table(&workspaces, &names));
+    }
     Ok(())
 }
 
 pub async fn get(session: &Session, id: &str) -> Result<(), Failure> {
     let workspace = session.client.get_workspace(id).await?;
-    session.print(&workspace, || render::workspace_detail(&workspace));
+    read::print_workspace(session, &workspace).await;
     Ok(())
 }
 
@@ -41,7 +48,7 @@ pub async fn create(session: &Session, args: &CreateArgs) -> Result<(), Failure>
         request = request.rule_ids(&args.rule_ids);
     }
     let workspace = session.client.create_workspace(request).await?;
-    session.print(&workspace, || render::workspace_detail(&workspace));
+    read::print_workspace(session, &workspace).await;
     Ok(())
 }
 
@@ -66,7 +73,7 @@ pub async fn update(session: &Session, args: &UpdateArgs) -> Result<(), Failure>
         update = update.clear_rules();
     }
     let workspace = session.client.update_workspace(&args.id, update).await?;
-    session.print(&workspace, || render::workspace_detail(&workspace));
+    read::print_workspace(session, &workspace).await;
     Ok(())
 }
 

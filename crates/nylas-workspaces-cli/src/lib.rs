@@ -38,10 +38,14 @@ pub mod confirm;
 pub mod connect;
 pub mod failure;
 pub mod ids_file;
+pub mod inventory;
 pub mod logging;
+pub mod names;
 pub mod progress;
+pub mod read;
 pub mod render;
 pub mod report;
+pub mod rows;
 pub mod serve;
 pub mod session;
 pub mod timestamp;
@@ -52,7 +56,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, GrantsCommand, PoliciesCommand, RulesCommand};
 use crate::failure::{EXIT_API, EXIT_OK, Failure, exit};
 use crate::progress::ProgressMode;
 use crate::session::Session;
@@ -130,6 +134,28 @@ pub async fn dispatch(session: &Session, command: &Command) -> Result<(), Failur
         Command::Delete { id, yes } => commands::delete(session, id, *yes).await,
         Command::AutoGroup(args) => commands::auto_group(session, args).await,
         Command::Assign(args) => assign::run(session, args).await,
+        Command::Grants { command } => match command {
+            GrantsCommand::List(args) => read::grants_list(session, args).await,
+            GrantsCommand::Get { id } => read::grants_get(session, id).await,
+        },
+        Command::Inventory { format } => inventory::run(session, *format).await,
+        Command::Policies { command } => match command {
+            PoliciesCommand::List => read::policies_list(session).await,
+            PoliciesCommand::Get { id } => read::policies_get(session, id).await,
+        },
+        Command::Rules { command } => match command {
+            RulesCommand::List => read::rules_list(session).await,
+            RulesCommand::Get { id } => read::rules_get(session, id).await,
+            RulesCommand::Attach {
+                workspace,
+                rule_ids,
+            } => read::rules_change(session, workspace, rule_ids, true).await,
+            RulesCommand::Detach {
+                workspace,
+                rule_ids,
+            } => read::rules_change(session, workspace, rule_ids, false).await,
+        },
+        Command::Application => read::application(session).await,
         Command::Emulator(_) | Command::Tour | Command::Completions { .. } => Err(Failure::Usage(
             "this command does not talk to the API".into(),
         )),

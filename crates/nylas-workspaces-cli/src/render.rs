@@ -16,6 +16,7 @@ use nylas_workspaces::{AutoGroupJob, Error, Workspace};
 use serde_json::{Value, json};
 
 use crate::failure::Failure;
+use crate::names::Names;
 use crate::report::{Report, Status};
 use crate::timestamp::format_unix;
 
@@ -66,40 +67,65 @@ fn escape_keeping(text: &str, newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A table of workspaces, default first as Nylas lists it.
-pub fn workspace_table(workspaces: &[Workspace]) -> String {
+/// A table of workspaces, default first as Nylas lists it, with policy and rule names where
+/// `names` knows them.
+pub fn workspace_table(workspaces: &[Workspace], names: &Names) -> String {
     if workspaces.is_empty() {
         return "no workspaces\n".to_owned();
     }
+    let rows: Vec<Vec<String>> = workspaces
+        .iter()
+        .map(|ws| {
+            let name = if ws.default {
+                format!("{} (default)", escape(&ws.name))
+            } else {
+                escape(&ws.name).into_owned()
+            };
+            vec![
+                escape(&ws.workspace_id).into_owned(),
+                name,
+                ws.domain
+                    .as_deref()
+                    .map_or("-".into(), |d| escape(d).into_owned()),
+                yes_no(ws.auto_group).into(),
+                ws.policy_id
+                    .as_deref()
+                    .map_or("-".into(), |p| names.policy(p)),
+                rule_list(&ws.rule_ids, names),
+            ]
+        })
+        .collect();
+    table_of(
+        &[
+            "WORKSPACE ID",
+            "NAME",
+            "DOMAIN",
+            "AUTO-GROUP",
+            "POLICY",
+            "RULES",
+        ],
+        rows,
+    )
+}
+
+/// A borderless table (like `kubectl get`) of `rows`, each cell escaped.
+pub fn plain_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    table_of(
+        header,
+        rows.iter()
+            .map(|row| row.iter().map(|c| escape(c).into_owned()).collect())
+            .collect(),
+    )
+}
+
+/// A borderless table of cells that are already escaped.
+fn table_of(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut table = Table::new();
     // Borderless, like `kubectl get`: easy to read, to grep and to paste.
     table.load_style(NOTHING);
-    table.set_header([
-        "WORKSPACE ID",
-        "NAME",
-        "DOMAIN",
-        "AUTO-GROUP",
-        "POLICY",
-        "RULES",
-    ]);
-    for ws in workspaces {
-        let name = if ws.default {
-            format!("{} (default)", escape(&ws.name))
-        } else {
-            escape(&ws.name).into_owned()
-        };
-        table.add_row([
-            escape(&ws.workspace_id).into_owned(),
-            name,
-            ws.domain
-                .as_deref()
-                .map_or("-".into(), |d| escape(d).into_owned()),
-            yes_no(ws.auto_group).into(),
-            ws.policy_id
-                .as_deref()
-                .map_or("-".into(), |p| escape(p).into_owned()),
-            ws.rule_ids.len().to_string(),
-        ]);
+    table.set_header(header.to_vec());
+    for row in rows {
+        table.add_row(row);
     }
     for column in table.column_iter_mut() {
         column.set_padding((0, 2));
@@ -107,23 +133,40 @@ pub fn workspace_table(workspaces: &[Workspace]) -> String {
     format!("{}\n", table.trim_fmt())
 }
 
-/// One workspace, field by field.
+/// Rules as `Name (id), ...`, or `-` for none.
+fn rule_list(rule_ids: &[String], names: &Names) -> String {
+    if rule_ids.is_empty() {
+        return "-".to_owned();
+    }
+    rule_ids
+        .iter()
+        .map(|r| names.rule(r))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One workspace, field by field (policy and rules by id only).
 pub fn workspace_detail(ws: &Workspace) -> String {
+    workspace_detail_named(ws, &Names::default())
+}
+
+/// One workspace, field by field, with policy and rule names where `names` knows them.
+pub fn workspace_detail_named(ws: &Workspace, names: &Names) -> String {
     let mut out = String::new();
-    let mut line = |key: &str, value: &str| out.push_str(&format!("{key:<15}{}\n", escape(value)));
-    line("workspace_id", &ws.workspace_id);
-    line("name", &ws.name);
+    let mut line = |key: &str, value: &str| out.push_str(&format!("{key:<15}{value}\n"));
+    line("workspace_id", &escape(&ws.workspace_id));
+    line("name", &escape(&ws.name));
     line("default", yes_no(ws.default));
-    line("domain", ws.domain.as_deref().unwrap_or("-"));
+    line("domain", &escape(ws.domain.as_deref().unwrap_or("-")));
     line("auto_group", yes_no(ws.auto_group));
-    line("policy_id", ws.policy_id.as_deref().unwrap_or("-"));
-    let rules = if ws.rule_ids.is_empty() {
-        "-".to_owned()
-    } else {
-        ws.rule_ids.join(", ")
-    };
-    line("rule_ids", &rules);
-    line("application_id", &ws.application_id);
+    line(
+        "policy_id",
+        &ws.policy_id
+            .as_deref()
+            .map_or("-".into(), |p| names.policy(p)),
+    );
+    line("rule_ids", &rule_list(&ws.rule_ids, names));
+    line("application_id", &escape(&ws.application_id));
     if let Some(created) = ws.created_at {
         line("created_at", &format_unix(created));
     }
@@ -292,6 +335,7 @@ fn error_kind(error: &Error) -> &'static str {
         Error::InvalidRequest { .. } => "invalid_request",
         Error::LimitExceeded { .. } => "limit_exceeded",
         Error::Journal(_) => "journal",
+        Error::Conflict(_) => "conflict",
         _ => "other",
     }
 }
@@ -347,14 +391,17 @@ mod tests {
 
     #[test]
     fn the_table_marks_the_default_and_shows_every_row() {
-        let text = workspace_table(&[workspace("ws-d", true), workspace("ws-1", false)]);
+        let text = workspace_table(
+            &[workspace("ws-d", true), workspace("ws-1", false)],
+            &Names::default(),
+        );
         assert!(text.contains("name-ws-d (default)"), "{text}");
         assert!(
             text.contains("ws-1") && text.contains("example.com"),
             "{text}"
         );
         assert!(text.contains("WORKSPACE ID"), "{text}");
-        assert_eq!(workspace_table(&[]), "no workspaces\n");
+        assert_eq!(workspace_table(&[], &Names::default()), "no workspaces\n");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(lines[0].starts_with("WORKSPACE ID  "), "{text}");
@@ -427,7 +474,10 @@ mod tests {
         ws.policy_id = Some(HOSTILE.into());
         ws.rule_ids = vec![HOSTILE.into()];
         ws.application_id = HOSTILE.into();
-        assert_inert(&workspace_table(std::slice::from_ref(&ws)));
+        assert_inert(&workspace_table(
+            std::slice::from_ref(&ws),
+            &Names::default(),
+        ));
         assert_inert(&workspace_detail(&ws));
         assert_inert(&deleted(HOSTILE, HOSTILE));
         let job: AutoGroupJob =

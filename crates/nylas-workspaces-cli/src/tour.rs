@@ -13,7 +13,9 @@ use std::time::Instant;
 
 use clap::Parser;
 use nylas_workspaces::Client;
-use nylas_workspaces_emulator::{Emulator, EmulatorConfig, Fault, NewGrant, Operation};
+use nylas_workspaces_emulator::{
+    Emulator, EmulatorConfig, Fault, NewGrant, NewPolicy, NewRule, Operation,
+};
 
 use crate::cli::Cli;
 use crate::failure::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Failure};
@@ -75,10 +77,12 @@ impl Tour {
                 .map_err(seed_error)?;
         }
         emulator
-            .add_policy_with_id("policy-limits")
+            .add_policy_with(NewPolicy::new("Standard limits").id("policy-limits"))
             .map_err(seed_error)?;
-        for rule in ["rule-spam", "rule-links"] {
-            emulator.add_rule_with_id(rule).map_err(seed_error)?;
+        for (id, name) in [("rule-spam", "Block spam"), ("rule-links", "Strip links")] {
+            emulator
+                .add_rule_with(NewRule::new(name).id(id))
+                .map_err(seed_error)?;
         }
         // No automatic retries: the failure step is meant to show a failure. (By default the
         // client retries 429 and 5xx answers twice by itself.) No proxy either: the emulator
@@ -254,7 +258,52 @@ impl Tour {
         .await?;
 
         section(
-            "7. What the API refuses",
+            "7. Seeing what a workspace holds",
+            "inventory shows every workspace with its policy and rules by name and how many\n\
+             grants it holds (one walk over all grants). grants list streams grants page by\n\
+             page, filtered, as a table, CSV or JSON Lines; rules attach and detach change a\n\
+             workspace's rules without retyping the others, and refuse unknown rule ids.",
+        );
+        self.cmd(&["inventory"], EXIT_OK).await?;
+        self.cmd(
+            &[
+                "grants",
+                "list",
+                "--email",
+                "user001@acme.com",
+                "--format",
+                "csv",
+            ],
+            EXIT_OK,
+        )
+        .await?;
+        self.cmd(&["rules", "list"], EXIT_OK).await?;
+        self.cmd(
+            &[
+                "rules",
+                "attach",
+                "--workspace",
+                &field,
+                "rule-links",
+                "rule-spam",
+            ],
+            EXIT_OK,
+        )
+        .await?;
+        self.cmd(
+            &["rules", "detach", "--workspace", &field, "rule-links"],
+            EXIT_OK,
+        )
+        .await?;
+        note("A rule id the application does not have is refused before anything changes:");
+        self.cmd(
+            &["rules", "attach", "--workspace", &field, "rule-typo"],
+            EXIT_USAGE,
+        )
+        .await?;
+
+        section(
+            "8. What the API refuses",
             "Each of these breaks a documented rule. The client refuses it before sending\n\
              anything (exit code 2), with a message naming the rule.",
         );
@@ -284,7 +333,7 @@ impl Tour {
             .await?;
 
         section(
-            "8. Deleting a workspace",
+            "9. Deleting a workspace",
             "A deleted workspace's grants keep working: they move to the default workspace.\n\
              At a terminal, delete asks first; a script (like this tour) passes --yes.",
         );

@@ -4,7 +4,6 @@
 //! rules (failing with [`Error::InvariantViolation`] before any I/O), send it through the
 //! retrying transport, and turn the wire answer into this crate's model types.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -22,14 +21,6 @@ use crate::path::workspace_segment;
 use crate::requests::{AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, UpdateWorkspace};
 use crate::target::TargetCache;
 use crate::transport::{Call, Pacing, Transport};
-
-/// The most list pages followed before giving up; a server that keeps handing out new cursors
-/// (with few or no items, so `max_list_items` does not stop it) beyond this is misbehaving.
-const MAX_LIST_PAGES: usize = 1000;
-
-/// The longest `next_cursor` accepted. Real cursors are short tokens; a longer one would only
-/// make the next request's URL too long, which is the server's fault, not the caller's.
-const MAX_CURSOR_BYTES: usize = 2048;
 
 /// An async client of the Workspaces API.
 ///
@@ -168,9 +159,11 @@ impl Client {
         self.transport().base_url()
     }
 
-    /// Every workspace of the application. Follows `next_cursor` should Nylas ever paginate,
-    /// collecting at most [`ClientBuilder::max_list_items`] workspaces (else
-    /// [`Error::LimitExceeded`]); each page is at most [`ClientBuilder::max_body_bytes`].
+    /// Every workspace of the application. Follows `next_cursor` should Nylas ever paginate
+    /// (until a page without a cursor or without workspaces), collecting at most
+    /// [`ClientBuilder::max_list_items`] workspaces (else [`Error::LimitExceeded`]); each page
+    /// is at most [`ClientBuilder::max_body_bytes`]. [`workspaces`](Self::workspaces) is the
+    /// same listing, lazily.
     ///
     /// ```
     /// # use httpmock::prelude::*;
@@ -193,63 +186,7 @@ impl Client {
     /// # }
     /// ```
     pub async fn list_workspaces(&self) -> Result<Vec<Workspace>> {
-        let mut all = Vec::new();
-        let mut cursor: Option<String> = None;
-        // Hashes, not the cursors: a server may hand out long ones, and they add up.
-        let mut seen_cursors = HashSet::new();
-        for _ in 0..MAX_LIST_PAGES {
-            let mut call = Call::new("list_workspaces", &routes::GET_ALL_WORKSPACES, &[])?;
-            if let Some(cursor) = cursor.take() {
-                call.query.push(("page_token", cursor));
-            }
-            let reply = self.execute(&call).await?;
-            let (workspaces, next_cursor) = decode::workspace_page(&reply)?;
-            if workspaces.len() > self.shared.max_list_items - all.len() {
-                return Err(Error::LimitExceeded {
-                    operation: "list_workspaces",
-                    setting: "max_list_items",
-                    limit: self.shared.max_list_items as u64,
-                    request_id: reply.request_id(),
-                }
-                .redacted(self.transport().redactor()));
-            }
-            for workspace in workspaces {
-                all.push(self.remember(workspace));
-            }
-            match next_cursor {
-                None => return Ok(all),
-                Some(next) => {
-                    if next.len() > MAX_CURSOR_BYTES {
-                        return Err(reply.undecodable(
-                            format!(
-                                "the list returned a cursor of {} bytes (more than {MAX_CURSOR_BYTES})",
-                                next.len()
-                            ),
-                            None,
-                        ));
-                    }
-                    let mut hasher = std::hash::DefaultHasher::new();
-                    std::hash::Hash::hash(&next, &mut hasher);
-                    if !seen_cursors.insert(std::hash::Hasher::finish(&hasher)) {
-                        return Err(reply.undecodable(
-                            format!("the list returned cursor {next:?} twice"),
-                            None,
-                        ));
-                    }
-                    cursor = Some(next);
-                }
-            }
-        }
-        Err(Error::Undecodable(Box::new(
-            crate::error::UndecodableResponse {
-                operation: "list_workspaces",
-                status: 200,
-                request_id: None,
-                reason: format!("the list did not end within {MAX_LIST_PAGES} pages"),
-                snippet: String::new(),
-                source: None,
-            },
-        )))
+        self.workspaces().collect_all().await
     }
 
     /// One workspace by id.
@@ -280,6 +217,10 @@ impl Client {
     /// The application's default workspace, or `None` when it has none (applications created
     /// before default workspaces existed).
     ///
+    /// Asks the application for its `default_workspace_id` and reads that workspace (two
+    /// small calls, however many workspaces there are); only when the application does not
+    /// report the field does it fall back to listing every workspace.
+    ///
     /// ```
     /// # use httpmock::prelude::*;
     /// # use serde_json::json;
@@ -287,8 +228,12 @@ impl Client {
     /// # async fn main() -> nylas_workspaces::Result<()> {
     /// # let server = MockServer::start_async().await;
     /// # server.mock(|when, then| {
-    /// #     when.method(GET).path("/v3/workspaces");
-    /// #     then.status(200).json_body(json!({"request_id": "r", "data": [{"workspace_id": "ws-1", "name": "Sales", "domain": "sales.example.com", "auto_group": false}, {"workspace_id": "ws-d", "name": "Default", "default": true}]}));
+    /// #     when.method(GET).path("/v3/applications");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"application_id": "app", "default_workspace_id": "ws-d"}}));
+    /// # });
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/workspaces/ws-d");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"workspace_id": "ws-d", "name": "Default", "default": true}}));
     /// # });
     /// # let client = nylas_workspaces::Client::builder()
     /// #     .api_key("nyk_example").base_url(server.base_url()).build()?;
@@ -300,6 +245,9 @@ impl Client {
     /// # }
     /// ```
     pub async fn default_workspace(&self) -> Result<Option<Workspace>> {
+        if let Some(id) = self.application().await?.default_workspace_id {
+            return self.get_workspace(&id).await.map(Some);
+        }
         Ok(self
             .list_workspaces()
             .await?
@@ -387,7 +335,8 @@ impl Client {
         self.single_workspace(&call).await
     }
 
-    /// Changes the policy and rules of the default workspace (found with one list call).
+    /// Changes the policy and rules of the default workspace (found as
+    /// [`default_workspace`](Self::default_workspace) finds it).
     /// Returns `None`, sending no update, when the application has no default workspace.
     ///
     /// ```
@@ -396,6 +345,10 @@ impl Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> nylas_workspaces::Result<()> {
     /// # let server = MockServer::start_async().await;
+    /// # server.mock(|when, then| {
+    /// #     when.method(GET).path("/v3/applications");
+    /// #     then.status(200).json_body(json!({"request_id": "r", "data": {"application_id": "app"}}));
+    /// # });
     /// # server.mock(|when, then| {
     /// #     when.method(GET).path("/v3/workspaces");
     /// #     then.status(200).json_body(json!({"request_id": "r", "data": [{"workspace_id": "ws-d", "default": true}]}));
@@ -628,6 +581,16 @@ impl Client {
     /// Sends a call through the shared transport with this view's overrides.
     async fn execute(&self, call: &Call) -> Result<crate::decode::Reply> {
         self.transport().execute(call, &self.overrides).await
+    }
+
+    /// [`execute`](Self::execute), for the listings and reads of other modules.
+    pub(crate) async fn send(&self, call: &Call) -> Result<crate::decode::Reply> {
+        self.execute(call).await
+    }
+
+    /// The most items one listing collects ([`ClientBuilder::max_list_items`]).
+    pub(crate) fn max_list_items(&self) -> usize {
+        self.shared.max_list_items
     }
 
     /// The key for a POST that must not act twice: the view's, else a fresh one per logical

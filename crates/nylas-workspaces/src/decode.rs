@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ApiErrorKind, Error, Result, SNIPPET_LIMIT, UndecodableResponse};
 use crate::model::{AutoGroupJob, Workspace};
+use crate::resources::{Application, Grant, Policy, Rule};
 use crate::retry::parse_retry_after;
 use crate::secret::Redactor;
 
@@ -92,11 +93,105 @@ fn workspace_from_wire(
 
 /// The request id a result carries: the body's `request_id` when it has a usable one, else
 /// the `x-request-id` header's; either way without the key, should the server echo it.
-fn answer_request_id(reply: &Reply, body_id: Option<String>) -> Option<String> {
+pub(crate) fn answer_request_id(reply: &Reply, body_id: Option<String>) -> Option<String> {
     body_id
         .filter(|id| !id.is_empty())
         .map(|id| reply.redactor.scrub(&id))
         .or_else(|| reply.header_request_id.clone())
+}
+
+/// One page of the grant listing: its grants, in the order sent.
+pub(crate) fn grant_page(reply: &Reply) -> Result<Vec<Grant>> {
+    let page: types::GrantListResponse = reply.decode()?;
+    let request_id = answer_request_id(reply, page.request_id);
+    page.data
+        .into_iter()
+        .map(|wire| {
+            Grant::from_wire(wire, request_id.clone())
+                .ok_or_else(|| reply.undecodable("a grant has no `id`".into(), None))
+        })
+        .collect()
+}
+
+/// The grant in a `{request_id, data}` answer.
+pub(crate) fn single_grant(reply: &Reply) -> Result<Grant> {
+    let response: types::GrantResponse = reply.decode()?;
+    let request_id = answer_request_id(reply, response.request_id);
+    let wire = response
+        .data
+        .ok_or_else(|| reply.undecodable("the answer has no `data`".into(), None))?;
+    Grant::from_wire(wire, request_id)
+        .ok_or_else(|| reply.undecodable("the grant has no `id`".into(), None))
+}
+
+/// The application in a `{request_id, data}` answer.
+pub(crate) fn application(reply: &Reply) -> Result<Application> {
+    let response: types::ApplicationResponse = reply.decode()?;
+    let request_id = answer_request_id(reply, response.request_id);
+    let wire = response
+        .data
+        .ok_or_else(|| reply.undecodable("the answer has no `data`".into(), None))?;
+    Ok(Application::from_wire(wire, request_id))
+}
+
+/// One page of the policy listing and the cursor of the next, if any.
+pub(crate) fn policy_page(reply: &Reply) -> Result<(Vec<Policy>, Option<String>)> {
+    let page: types::PolicyListResponse = reply.decode()?;
+    let request_id = answer_request_id(reply, page.request_id);
+    let policies = page
+        .data
+        .into_iter()
+        .map(|wire| {
+            Policy::from_wire(wire, request_id.clone())
+                .ok_or_else(|| reply.undecodable("a policy has no `id`".into(), None))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((policies, page.next_cursor.filter(|c| !c.is_empty())))
+}
+
+/// The policy in a `{request_id, data}` answer.
+pub(crate) fn single_policy(reply: &Reply) -> Result<Policy> {
+    let response: types::PolicyResponse = reply.decode()?;
+    let request_id = answer_request_id(reply, response.request_id);
+    let wire = response
+        .data
+        .ok_or_else(|| reply.undecodable("the answer has no `data`".into(), None))?;
+    Policy::from_wire(wire, request_id)
+        .ok_or_else(|| reply.undecodable("the policy has no `id`".into(), None))
+}
+
+/// One page of the rule listing and the cursor of the next. Both envelopes are accepted:
+/// the documented `{data: [...], next_cursor}` and the nested `{data: {items, next_cursor}}`
+/// that the live API has been seen to send.
+pub(crate) fn rule_page(reply: &Reply) -> Result<(Vec<Rule>, Option<String>)> {
+    let page: types::RuleListResponse = reply.decode()?;
+    let request_id = answer_request_id(reply, page.request_id);
+    let (wires, cursor) = match page.data {
+        None => (Vec::new(), page.next_cursor),
+        Some(types::RuleListResponseData::List(list)) => (list.0, page.next_cursor),
+        Some(types::RuleListResponseData::Page(inner)) => {
+            (inner.items, inner.next_cursor.or(page.next_cursor))
+        }
+    };
+    let rules = wires
+        .into_iter()
+        .map(|wire| {
+            Rule::from_wire(wire, request_id.clone())
+                .ok_or_else(|| reply.undecodable("a rule has no `id`".into(), None))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((rules, cursor.filter(|c| !c.is_empty())))
+}
+
+/// The rule in a `{request_id, data}` answer.
+pub(crate) fn single_rule(reply: &Reply) -> Result<Rule> {
+    let response: types::RuleResponse = reply.decode()?;
+    let request_id = answer_request_id(reply, response.request_id);
+    let wire = response
+        .data
+        .ok_or_else(|| reply.undecodable("the answer has no `data`".into(), None))?;
+    Rule::from_wire(wire, request_id)
+        .ok_or_else(|| reply.undecodable("the rule has no `id`".into(), None))
 }
 
 /// The request id of a delete. An empty body is accepted (the id then comes from the

@@ -92,11 +92,40 @@ pub enum Error {
     /// error names the file and line; nothing was changed (read-only requests may have been
     /// sent to fetch the live state).
     PlanFile(Box<crate::plan::PlanFileError>),
+    /// A read-modify-write helper ([`Client::attach_rules`](crate::Client::attach_rules),
+    /// [`detach_rules`](crate::Client::detach_rules), [`set_policy`](crate::Client::set_policy))
+    /// saw, when it read the workspace back after writing, that someone else changed it at
+    /// the same time. The API has no ETag, so this is found after the fact: the write did go
+    /// through, and [`Conflict::found`] is the workspace as it now stands.
+    Conflict(Box<Conflict>),
     /// The client configuration is unusable (missing key, bad base URL, ...).
     Config {
         /// What is wrong; never contains the API key.
         message: String,
     },
+}
+
+/// A concurrent change seen by a read-modify-write helper (see [`Error::Conflict`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Conflict {
+    /// The workspace that changed.
+    pub workspace_id: String,
+    /// What differs from what this call wrote, in words.
+    pub message: String,
+    /// The workspace as read back after the write.
+    pub found: crate::Workspace,
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "workspace {} was changed by someone else at the same time: {}; read it again and \
+             retry if the change should still be made",
+            self.workspace_id, self.message
+        )
+    }
 }
 
 /// A non-success HTTP answer.
@@ -231,6 +260,14 @@ pub enum Rule {
     TimestampBeforeEpoch,
     /// Bulk concurrency must be at least 1.
     ConcurrencyZero,
+    /// A policy or rule id must exist in the application before it is attached or detached.
+    UnknownReference,
+    /// A policy or rule id in a path must not be empty, whitespace only, `.`/`..` or contain
+    /// control characters.
+    ReferenceIdInvalid,
+    /// A grant listing's filters must make sense: a page size from 1 to 200, no empty email
+    /// or provider, `since` not after `before`, no time before 1970, a usable workspace id.
+    GrantQueryInvalid,
 }
 
 impl Rule {
@@ -251,6 +288,9 @@ impl Rule {
             Self::TargetAutoGroups => "target_auto_groups",
             Self::TimestampBeforeEpoch => "timestamp_before_epoch",
             Self::ConcurrencyZero => "concurrency_zero",
+            Self::UnknownReference => "unknown_reference",
+            Self::ReferenceIdInvalid => "reference_id_invalid",
+            Self::GrantQueryInvalid => "grant_query_invalid",
         }
     }
 }
@@ -299,6 +339,7 @@ impl Error {
             Self::Api(api) => api.request_id.as_deref(),
             Self::Undecodable(u) => u.request_id.as_deref(),
             Self::Recorded(r) => r.request_id.as_deref(),
+            Self::Conflict(c) => c.found.request_id.as_deref(),
             Self::LimitExceeded { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
@@ -469,6 +510,7 @@ impl fmt::Display for Error {
             Self::Journal(journal) => fmt::Display::fmt(journal, f),
             Self::Recorded(recorded) => fmt::Display::fmt(recorded, f),
             Self::PlanFile(error) => fmt::Display::fmt(error, f),
+            Self::Conflict(conflict) => fmt::Display::fmt(conflict, f),
             Self::Config { message } => write!(f, "invalid client configuration: {message}"),
         }
     }
@@ -544,7 +586,8 @@ impl std::error::Error for Error {
             | Self::Config { .. }
             | Self::InvalidRequest { .. }
             | Self::LimitExceeded { .. }
-            | Self::Recorded(_) => None,
+            | Self::Recorded(_)
+            | Self::Conflict(_) => None,
         }
     }
 }

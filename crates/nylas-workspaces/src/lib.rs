@@ -132,13 +132,18 @@ mod config;
 mod decode;
 mod error;
 pub mod grant_ids;
+mod grants;
 mod journal;
+mod listing;
 mod model;
 mod options;
 pub mod pacing;
 mod path;
 pub mod plan;
+mod read;
+mod references;
 mod requests;
+pub mod resources;
 mod retry;
 mod secret;
 mod target;
@@ -154,18 +159,23 @@ pub use config::{
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_RETRY_AFTER_LIMIT, MAX_TIMEOUT, Region,
 };
 pub use error::{
-    ApiError, ApiErrorKind, Error, MAX_URL_BYTES, Result, Rule, SNIPPET_LIMIT, SharedError,
-    UndecodableResponse,
+    ApiError, ApiErrorKind, Conflict, Error, MAX_URL_BYTES, Result, Rule, SNIPPET_LIMIT,
+    SharedError, UndecodableResponse,
+};
+pub use grants::{
+    GrantQuery, GrantSortBy, GrantStatus, MAX_GRANT_PAGE_SIZE, MAX_STALE_PAGES, SortOrder,
 };
 pub use journal::{
     JOURNAL_VERSION, Journal, JournalError, JournalErrorKind, MAX_JOURNAL_BYTES, RecordedError,
 };
+pub use listing::Paged;
 pub use model::{AutoGroupJob, Workspace};
 pub use options::{MAX_IDEMPOTENCY_KEY_BYTES, OWNED_HEADERS, RequestOptions};
 pub use pacing::{DEFAULT_BULK_RATE, RateLimit, RateLimiter, RetryBudget};
 pub use requests::{
     AutoGroup, CreateWorkspace, DefaultWorkspaceUpdate, Patch, PolicyAndRules, UpdateWorkspace,
 };
+pub use resources::{Application, Grant, Policy};
 pub use retry::DEFAULT_MAX_RETRIES;
 pub use secret::ApiKey;
 pub use transport::MAX_BODY_BYTES;

@@ -1,4 +1,4 @@
-//! Turning a caller's workspace id into one safe path segment.
+//! Turning a caller's workspace, grant, policy or rule id into one safe path segment.
 //!
 //! Ids come from users, files and the command line. Encoding every byte outside the RFC 3986
 //! unreserved set means an id such as `a/b` or `a?b` stays one segment of the intended route.
@@ -20,38 +20,50 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Validates a workspace id and returns it percent-encoded for use as one path segment.
 pub(crate) fn workspace_segment(id: &str) -> Result<String> {
+    id_segment("workspace", Rule::WorkspaceIdInvalid, id)
+}
+
+/// Validates a grant id for a path (`GET /v3/grants/{grant_id}`).
+pub(crate) fn grant_segment(id: &str) -> Result<String> {
+    id_segment("grant", Rule::GrantIdInvalid, id)
+}
+
+/// Validates a policy or rule id for a path (`noun` is `policy` or `rule`).
+pub(crate) fn reference_segment(noun: &str, id: &str) -> Result<String> {
+    id_segment(noun, Rule::ReferenceIdInvalid, id)
+}
+
+/// Validates the id of a `noun` (refusing it under `rule`) and percent-encodes it.
+pub(crate) fn id_segment(noun: &str, rule: Rule, id: &str) -> Result<String> {
     if id.is_empty() {
-        return Err(Error::invariant(
-            Rule::WorkspaceIdInvalid,
-            "the workspace id is empty",
-        ));
+        return Err(Error::invariant(rule, format!("the {noun} id is empty")));
     }
     if id.trim().is_empty() {
         return Err(Error::invariant(
-            Rule::WorkspaceIdInvalid,
-            format!("the workspace id {:?} is only whitespace", shown(id)),
+            rule,
+            format!("the {noun} id {:?} is only whitespace", shown(id)),
         ));
     }
     if let Some(c) = id.chars().find(|c| c.is_control()) {
         return Err(Error::invariant(
-            Rule::WorkspaceIdInvalid,
+            rule,
             format!(
-                "the workspace id {:?} contains the control character {c:?}",
+                "the {noun} id {:?} contains the control character {c:?}",
                 shown(id)
             ),
         ));
     }
     if id == "." || id == ".." {
         return Err(Error::invariant(
-            Rule::WorkspaceIdInvalid,
-            format!("the workspace id {id:?} would be read as a relative path"),
+            rule,
+            format!("the {noun} id {id:?} would be read as a relative path"),
         ));
     }
     Ok(utf8_percent_encode(id, SEGMENT).to_string())
 }
 
 /// At most the first 64 characters of an id, for messages (an id can be arbitrarily long).
-fn shown(id: &str) -> String {
+pub(crate) fn shown(id: &str) -> String {
     match id.char_indices().nth(64) {
         Some((end, _)) => format!("{}…", &id[..end]),
         None => id.to_owned(),

@@ -145,11 +145,6 @@ impl Transport {
         &self.parts.base_url
     }
 
-    /// Scrubs the client's key out of server-supplied text.
-    pub fn redactor(&self) -> &Redactor {
-        &self.parts.redactor
-    }
-
     /// The time allowed per attempt.
     pub fn timeout(&self) -> Duration {
         self.parts.timeout

@@ -85,8 +85,9 @@ async fn a_cursor_that_repeats_is_an_error_not_a_loop() {
     let server = MockServer::start_async().await;
     let mock = server.mock(|when, then| {
         when.method(GET).path("/v3/workspaces");
-        then.status(200)
-            .json_body(json!({"request_id": "r", "data": [], "next_cursor": "same"}));
+        then.status(200).json_body(
+            json!({"request_id": "r", "data": [workspace("ws-1")], "next_cursor": "same"}),
+        );
     });
     let err = client(&server).list_workspaces().await.unwrap_err();
     assert!(matches!(err, Error::Undecodable(_)), "{err:?}");
@@ -144,8 +145,37 @@ async fn path_ids_are_percent_encoded_and_stay_one_segment() {
 }
 
 #[tokio::test]
-async fn default_workspace_is_the_flagged_one_or_none() {
+async fn default_workspace_is_read_by_the_application_s_id() {
     let server = MockServer::start_async().await;
+    let app = server.mock(|when, then| {
+        when.method(GET).path("/v3/applications");
+        then.status(200).json_body(
+            json!({"request_id": "r", "data": {"application_id": "a", "default_workspace_id": "ws-d"}}),
+        );
+    });
+    let read = server.mock(|when, then| {
+        when.method(GET).path("/v3/workspaces/ws-d");
+        then.status(200)
+            .json_body(json!({"request_id": "r", "data": default_workspace("ws-d")}));
+    });
+    let list = server.mock(|when, then| {
+        when.method(GET).path("/v3/workspaces");
+        then.status(200)
+            .json_body(json!({"request_id": "r", "data": []}));
+    });
+    let found = client(&server).default_workspace().await.unwrap().unwrap();
+    assert_eq!(found.workspace_id, "ws-d");
+    assert_eq!((app.calls(), read.calls(), list.calls()), (1, 1, 0));
+}
+
+#[tokio::test]
+async fn default_workspace_falls_back_to_the_flagged_one_or_none() {
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method(GET).path("/v3/applications");
+        then.status(200)
+            .json_body(json!({"request_id": "r", "data": {"application_id": "a"}}));
+    });
     let mut with_default = server.mock(|when, then| {
         when.method(GET).path("/v3/workspaces");
         then.status(200).json_body(json!({
@@ -324,6 +354,11 @@ async fn default_workspace_update_finds_the_default_and_sends_policy_and_rules()
         then.status(200).json_body(json!({
             "request_id": "r", "data": [workspace("ws-1"), default_workspace("ws-d")]
         }));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/v3/applications");
+        then.status(200)
+            .json_body(json!({"request_id": "r", "data": {"application_id": "a"}}));
     });
     let patch = server.update_workspace(|when, then| {
         when.workspace_id("ws-d")
