@@ -8,10 +8,16 @@
 //! Policies and rules appear by id in the JSON and by label (their name, when it leads back to
 //! the id) in the lines.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
+
+use super::file::DesiredState;
+use super::planner::PlanOptions;
+use crate::model::Workspace;
 
 /// What a change does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -435,13 +441,46 @@ pub struct Summary {
 /// What `apply` would do to bring the application to the file, in the order it does it:
 /// creates, updates, assignments and removals, deletes; refusals come first, and while there
 /// is one, nothing is applied.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// A plan made by [`plan`](super::plan) or `Client::plan` also remembers the file and options
+/// it came from and the workspaces it saw, so that `Client::apply` can notice a workspace
+/// that changed in between and plan again afterwards. Equality compares the changes only.
+#[derive(Debug, Clone, Default)]
 pub struct Plan {
     /// The changes, in apply order (refusals first).
     pub changes: Vec<Change>,
+    pub(crate) context: Option<Arc<PlanContext>>,
 }
 
+/// Where a plan came from.
+#[derive(Debug)]
+pub(crate) struct PlanContext {
+    /// The file that was planned.
+    pub desired: DesiredState,
+    /// How it was planned.
+    pub options: PlanOptions,
+    /// The live workspaces the plan was made against, by id.
+    pub workspaces: HashMap<String, Workspace>,
+}
+
+impl PartialEq for Plan {
+    fn eq(&self, other: &Self) -> bool {
+        self.changes == other.changes
+    }
+}
+
+impl Eq for Plan {}
+
 impl Plan {
+    /// A plan of these changes, remembering nothing else (so `Client::apply` neither checks
+    /// for concurrent changes nor plans again afterwards).
+    pub fn from_changes(changes: Vec<Change>) -> Self {
+        Self {
+            changes,
+            context: None,
+        }
+    }
+
     /// True when there is something to apply (a change that is not a refusal).
     pub fn has_changes(&self) -> bool {
         self.changes.iter().any(|c| !c.is_refused())
@@ -587,43 +626,41 @@ mod tests {
 
     #[test]
     fn json_has_the_issue_shape() {
-        let plan = Plan {
-            changes: vec![
-                Change::Refused {
-                    workspace: ws("Acme", Some("acme.io"), Some("w-1")),
-                    refusal: Refusal::DomainChange,
-                    reason: "no".into(),
-                },
-                Change::Create {
-                    workspace: ws("New", None, None),
-                    fields: vec![
-                        FieldChange::Name {
-                            old: None,
-                            new: "New".into(),
-                        },
-                        FieldChange::Rules {
-                            old: None,
-                            new: vec![reference("r-1", "Block spam")],
-                        },
-                    ],
-                },
-                Change::Update {
-                    workspace: ws("F", None, Some("w-2")),
-                    fields: vec![FieldChange::Policy {
-                        old: Some(reference("p-1", "S")),
-                        new: None,
-                    }],
-                    default: false,
-                },
-                Change::Assign {
-                    workspace: ws("New", None, None),
-                    grant_ids: vec!["g".into()],
-                },
-                Change::Delete {
-                    workspace: ws("Old", None, Some("w-3")),
-                },
-            ],
-        };
+        let plan = Plan::from_changes(vec![
+            Change::Refused {
+                workspace: ws("Acme", Some("acme.io"), Some("w-1")),
+                refusal: Refusal::DomainChange,
+                reason: "no".into(),
+            },
+            Change::Create {
+                workspace: ws("New", None, None),
+                fields: vec![
+                    FieldChange::Name {
+                        old: None,
+                        new: "New".into(),
+                    },
+                    FieldChange::Rules {
+                        old: None,
+                        new: vec![reference("r-1", "Block spam")],
+                    },
+                ],
+            },
+            Change::Update {
+                workspace: ws("F", None, Some("w-2")),
+                fields: vec![FieldChange::Policy {
+                    old: Some(reference("p-1", "S")),
+                    new: None,
+                }],
+                default: false,
+            },
+            Change::Assign {
+                workspace: ws("New", None, None),
+                grant_ids: vec!["g".into()],
+            },
+            Change::Delete {
+                workspace: ws("Old", None, Some("w-3")),
+            },
+        ]);
         assert_eq!(
             serde_json::to_value(&plan).unwrap(),
             json!({
@@ -642,9 +679,7 @@ mod tests {
         );
         assert!(plan.has_changes());
         assert_eq!(plan.refusals().count(), 1);
-        let only_refusals = Plan {
-            changes: plan.changes[..1].to_vec(),
-        };
+        let only_refusals = Plan::from_changes(plan.changes[..1].to_vec());
         assert!(!only_refusals.has_changes() && !only_refusals.is_empty());
         assert!(Plan::default().is_empty());
     }

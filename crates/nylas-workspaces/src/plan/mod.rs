@@ -15,13 +15,20 @@
 //!   the `--json` shape (`Serialize`).
 //! * [`export()`] (`export.rs`): a snapshot as a file that plans back to no changes.
 //!
-//! Nothing here sends a request: fetching the snapshot and applying a plan are the client's
-//! (`Client::plan`, `Client::apply`, `Client::export`), so every rule of planning is testable
-//! without a server.
+//! * `fetch.rs`: [`Client::fetch_live_state`](crate::Client::fetch_live_state), and
+//!   [`Client::plan`](crate::Client::plan) / [`Client::export`](crate::Client::export), which
+//!   fetch and then run the pure functions above (reads only).
+//! * [`ApplyOptions`], [`ApplyReport`] (`apply.rs`): [`Client::apply`](crate::Client::apply)
+//!   carries a plan out through the crate's own calls, re-reading each workspace before
+//!   updating it, and plans again afterwards.
+//!
+//! Planning itself sends nothing, so every rule of planning is testable without a server.
 
+mod apply;
 mod change;
 mod error;
 mod export;
+mod fetch;
 mod file;
 mod live;
 mod matching;
@@ -35,6 +42,7 @@ mod props;
 mod resolve;
 mod yaml;
 
+pub use apply::{ApplyOptions, ApplyProgress, ApplyProgressFn, ApplyReport};
 pub use change::{Action, Change, FieldChange, Plan, Reference, Refusal, Summary, WorkspaceRef};
 pub use error::{PlanFileError, PlanFileErrorKind};
 pub use export::{ExportOptions, export};

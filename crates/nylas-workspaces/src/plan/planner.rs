@@ -14,8 +14,9 @@
 //! assignment there moves anyway.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
-use super::change::{Change, FieldChange, Plan, Reference, Refusal, WorkspaceRef};
+use super::change::{Change, FieldChange, Plan, PlanContext, Reference, Refusal, WorkspaceRef};
 use super::error::PlanFileError;
 use super::file::{At, DesiredState, WorkspaceEntry};
 use super::live::LiveState;
@@ -51,9 +52,21 @@ pub fn plan(
     live: &LiveState,
     options: PlanOptions,
 ) -> Result<Plan, PlanFileError> {
-    Planner::new(live)
+    let changes = Planner::new(live)
         .run(desired, options)
-        .map_err(|e| desired.locate(e))
+        .map_err(|e| desired.locate(e))?;
+    Ok(Plan {
+        changes,
+        context: Some(Arc::new(PlanContext {
+            desired: desired.clone(),
+            options,
+            workspaces: live
+                .workspaces
+                .iter()
+                .map(|w| (w.workspace_id.clone(), w.clone()))
+                .collect(),
+        })),
+    })
 }
 
 struct Planner<'a> {
@@ -81,7 +94,11 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn run(mut self, desired: &DesiredState, options: PlanOptions) -> Result<Plan, PlanFileError> {
+    fn run(
+        mut self,
+        desired: &DesiredState,
+        options: PlanOptions,
+    ) -> Result<Vec<Change>, PlanFileError> {
         let matched = match_entries(&desired.workspaces, self.live)?;
         let listed_anywhere: HashSet<&str> = desired
             .workspaces
@@ -115,7 +132,7 @@ impl<'a> Planner<'a> {
         changes.extend(self.updates);
         changes.extend(self.grants);
         changes.extend(self.deletes);
-        Ok(Plan { changes })
+        Ok(changes)
     }
 
     fn reference(&self, catalog: &Catalog<'_>, id: &str) -> Reference {
