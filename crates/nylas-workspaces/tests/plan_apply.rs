@@ -407,7 +407,7 @@ async fn a_workspace_changed_between_plan_and_apply_stops_the_apply_with_a_confl
             .unwrap()
             .rule_ids
             .unwrap_or_default(),
-        [app.spam.clone()]
+        std::slice::from_ref(&app.spam)
     );
 }
 
@@ -443,7 +443,7 @@ async fn an_interrupted_apply_is_finished_by_running_it_again() {
     };
     assert!(report.stopped);
     let moved = app.emu.grants_in(&app.old).len();
-    assert!(moved >= 500 && moved < 1_200, "{moved}");
+    assert!((500..1_200).contains(&moved), "{moved}");
     assert_eq!(report.journals.len(), 1);
     let journal = nylas_workspaces::Journal::read(&report.journals[0]).unwrap();
     assert_eq!(journal.workspace_id(), app.old);
