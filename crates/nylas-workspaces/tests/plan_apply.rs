@@ -587,3 +587,65 @@ async fn plans_survive_the_live_quirks_of_the_listings() {
         .unwrap();
     assert!(again.is_empty(), "{again}\n{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_step_ends_the_run_with_a_report_and_a_second_run_finishes() {
+    let app = app().await;
+    let text =
+        "version: 1\nworkspaces:\n  - name: Acme\n  - name: Field team\n    policy: Strict\n";
+    let plan = app
+        .client
+        .plan(&desired(text), PlanOptions::new().prune(true))
+        .await
+        .unwrap();
+    assert_eq!(
+        lines(&plan),
+        [
+            "~ update Field team: policy (none) → Strict",
+            "- delete Old team"
+        ]
+    );
+    app.emu.fail_next(
+        Operation::DeleteWorkspace,
+        1,
+        nylas_workspaces_emulator::Fault::InternalServerError,
+    );
+    let err = app
+        .client
+        .apply(&plan, ApplyOptions::new())
+        .await
+        .unwrap_err();
+    let Error::ApplyPartial(report) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(report.error().and_then(Error::status), Some(500));
+    assert_eq!(report.applied.len(), 1);
+    assert_eq!(
+        lines(&nylas_workspaces::plan::Plan::from_changes(
+            report.not_applied.clone()
+        )),
+        ["- delete Old team"]
+    );
+    assert!(!report.in_sync());
+    let json = serde_json::to_value(report.as_ref()).unwrap();
+    assert_eq!(json["in_sync"], false);
+    assert_eq!(json["not_applied"][0]["action"], "delete");
+    assert!(
+        err.to_string()
+            .contains("1 change(s) applied, 1 not applied"),
+        "{err}"
+    );
+    let again = app
+        .client
+        .plan(&desired(text), PlanOptions::new().prune(true))
+        .await
+        .unwrap();
+    assert_eq!(lines(&again), ["- delete Old team"]);
+    assert!(
+        app.client
+            .apply(&again, ApplyOptions::new())
+            .await
+            .unwrap()
+            .in_sync()
+    );
+}

@@ -295,7 +295,15 @@ impl Client {
         if options.replan.unwrap_or(true)
             && let Some(context) = &plan.context
         {
-            report.remaining = Some(self.plan(&context.desired, context.options).await?);
+            match self.plan(&context.desired, context.options).await {
+                Ok(remaining) => report.remaining = Some(remaining),
+                // Every change went through, but whether the application is in sync is not
+                // known: the caller must not be told it is.
+                Err(error) => {
+                    report.error = Some(error);
+                    return Err(Error::ApplyPartial(Box::new(report)));
+                }
+            }
         }
         Ok(report)
     }

@@ -783,6 +783,17 @@ workspaces:
     }
 
     #[test]
+    fn endless_or_huge_inputs_end_in_an_error_not_in_memory() {
+        let e = DesiredState::from_path(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(e.kind, Kind::Io);
+        assert!(e.message.contains("larger than"), "{e}");
+        let e = parse("version: 1\nworkspaces:\n  - name: F\n    grants_file: /dev/zero\n")
+            .unwrap_err();
+        assert_eq!((e.kind, e.line), (Kind::GrantsFile, Some(4)));
+        assert!(e.message.contains("NUL"), "{e}");
+    }
+
+    #[test]
     fn files_that_are_not_text_are_refused() {
         let e = DesiredState::from_path(Path::new("/definitely/not/here.yaml")).unwrap_err();
         assert_eq!(e.kind, Kind::Io);
