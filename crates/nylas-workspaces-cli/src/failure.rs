@@ -52,7 +52,8 @@ impl Failure {
                 // Refused before sending: the command must change, retrying cannot help.
                 Error::InvariantViolation { .. }
                 | Error::Config { .. }
-                | Error::InvalidRequest { .. } => EXIT_USAGE,
+                | Error::InvalidRequest { .. }
+                | Error::PlanFile(_) => EXIT_USAGE,
                 Error::Journal(journal) if journal.kind == JournalErrorKind::Unwritable => {
                     EXIT_REPORT
                 }

@@ -87,6 +87,16 @@ pub enum Error {
     /// A failure read back from a journal: what an earlier run recorded about a failed request
     /// (its text, HTTP status, request id and whether it was retryable).
     Recorded(Box<RecordedError>),
+    /// A workspaces file cannot be used: it does not parse, or planning it against the live
+    /// state found a name that resolves to nothing or an entry several workspaces match. The
+    /// error names the file and line; nothing was changed (read-only requests may have been
+    /// sent to fetch the live state).
+    PlanFile(Box<crate::plan::PlanFileError>),
+    /// An apply that started but did not finish: a step failed (its error is
+    /// [`ApplyReport::error`](crate::plan::ApplyReport::error), e.g. an [`Error::Conflict`]
+    /// when a workspace changed since the plan was made), or the stop flag was set. The report
+    /// says what was applied and what was not; planning again gives exactly what is left.
+    ApplyPartial(Box<crate::plan::ApplyReport>),
     /// A read-modify-write helper ([`Client::attach_rules`](crate::Client::attach_rules),
     /// [`detach_rules`](crate::Client::detach_rules), [`set_policy`](crate::Client::set_policy))
     /// saw, when it read the workspace back after writing, that someone else changed it at
@@ -263,6 +273,9 @@ pub enum Rule {
     /// A grant listing's filters must make sense: a page size from 1 to 200, no empty email
     /// or provider, `since` not after `before`, no time before 1970, a usable workspace id.
     GrantQueryInvalid,
+    /// A plan with refused changes is not applied, not even in part: the file must change
+    /// first (see [`Client::apply`](crate::Client::apply)).
+    PlanHasRefusals,
 }
 
 impl Rule {
@@ -286,6 +299,7 @@ impl Rule {
             Self::UnknownReference => "unknown_reference",
             Self::ReferenceIdInvalid => "reference_id_invalid",
             Self::GrantQueryInvalid => "grant_query_invalid",
+            Self::PlanHasRefusals => "plan_has_refusals",
         }
     }
 }
@@ -393,6 +407,7 @@ impl Error {
                 | Self::Config { .. }
                 | Self::InvalidRequest { .. }
                 | Self::Journal(_)
+                | Self::PlanFile(_)
         )
     }
 
@@ -503,6 +518,8 @@ impl fmt::Display for Error {
             ),
             Self::Journal(journal) => fmt::Display::fmt(journal, f),
             Self::Recorded(recorded) => fmt::Display::fmt(recorded, f),
+            Self::PlanFile(error) => fmt::Display::fmt(error, f),
+            Self::ApplyPartial(report) => fmt::Display::fmt(report, f),
             Self::Conflict(conflict) => fmt::Display::fmt(conflict, f),
             Self::Config { message } => write!(f, "invalid client configuration: {message}"),
         }
@@ -574,6 +591,11 @@ impl std::error::Error for Error {
                 .source
                 .as_ref()
                 .map(|e| e as &(dyn std::error::Error + 'static)),
+            Self::PlanFile(error) => Some(error.as_ref()),
+            Self::ApplyPartial(report) => report
+                .error
+                .as_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             Self::InvariantViolation { .. }
             | Self::Config { .. }
             | Self::InvalidRequest { .. }
@@ -581,6 +603,12 @@ impl std::error::Error for Error {
             | Self::Recorded(_)
             | Self::Conflict(_) => None,
         }
+    }
+}
+
+impl From<crate::plan::PlanFileError> for Error {
+    fn from(error: crate::plan::PlanFileError) -> Self {
+        Self::PlanFile(Box::new(error))
     }
 }
 
