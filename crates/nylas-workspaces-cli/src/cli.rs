@@ -179,6 +179,29 @@ pub enum Command {
     },
     /// Show the application the key belongs to (id, region, environment, default workspace).
     Application,
+    /// Show what `apply` would change to make the application match a workspaces file.
+    ///
+    /// One line per change: + create, ~ update, → assign, ← remove, - delete, ! refused.
+    /// Exit codes: 0 (whatever the plan holds), 1 API or network error, 2 usage error, a bad
+    /// file (its line named) or a plan with refusals; with --detailed-exitcode, 4 when the
+    /// plan has changes and no refusals.
+    Plan(PlanArgs),
+    /// Make the application match a workspaces file: plan, show, confirm, carry out, re-plan.
+    ///
+    /// Asks on a terminal; without one it needs --yes (else exit 2, nothing done). Refuses to
+    /// start while the plan has refusals. Order: creates, updates (each re-read first: a
+    /// concurrent change stops the run), assignments and removals (paced, journalled under
+    /// --report), deletes. Exit 0 and "in sync" when the re-plan is empty; 1 when something
+    /// failed or is still different; 3 when a signal stopped it. Running it again finishes
+    /// an interrupted apply: the new plan holds only what is left.
+    Apply(ApplyArgs),
+    /// Print the application as a workspaces file (policies and rules by name where names
+    /// are unique); planning it against the same application shows no changes.
+    Export {
+        /// Also list the grants of every manual workspace.
+        #[arg(long)]
+        grants: bool,
+    },
     /// Serve the API emulator for other programs (tests, demos) until interrupted.
     Emulator(EmulatorArgs),
     /// A guided walk through the whole lifecycle on an embedded emulator (no key, no network).
@@ -298,6 +321,40 @@ pub enum RulesCommand {
         #[arg(required = true, value_name = "RULE_ID")]
         rule_ids: Vec<String>,
     },
+}
+
+/// `plan FILE`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The workspaces file (YAML; JSON is accepted).
+    pub file: PathBuf,
+    /// Also plan the deletion of live workspaces the file does not mention (never the
+    /// default workspace).
+    #[arg(long)]
+    pub prune: bool,
+    /// Exit 4 when the plan has changes and no refusals (0 when it has none).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+/// `apply FILE`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The workspaces file (YAML; JSON is accepted).
+    pub file: PathBuf,
+    /// Also delete live workspaces the file does not mention (never the default workspace).
+    #[arg(long)]
+    pub prune: bool,
+    /// Apply without asking. Required when standard input is not a terminal.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// A folder for the journals of the grant assignments, one per workspace [default: a new
+    /// apply-<time> folder in the current directory, removed after a run that ends in sync].
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// How many assignment requests run at once (default 4).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
 }
 
 /// Parses `--status` as the crate reads grant statuses.

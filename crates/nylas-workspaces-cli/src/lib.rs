@@ -30,6 +30,7 @@
 //! [`failure`] (exit codes), [`timestamp`] (`--after`), [`serve`] (`emulator`), [`tour`],
 //! [`confirm`] (the question before `delete`), [`logging`] (`-v`), [`completions`].
 
+pub mod as_code;
 pub mod assign;
 pub mod cli;
 pub mod commands;
@@ -48,6 +49,7 @@ pub mod report;
 pub mod rows;
 pub mod serve;
 pub mod session;
+pub mod stop;
 pub mod timestamp;
 pub mod tour;
 
@@ -89,7 +91,7 @@ where
         }
     };
     match runtime.block_on(run_cli(cli)) {
-        Ok(()) => exit(EXIT_OK),
+        Ok(code) => exit(code),
         Err(failure) => {
             report_failure(&failure, json);
             exit(failure.exit_code())
@@ -106,11 +108,11 @@ pub fn report_failure(failure: &Failure, json: bool) {
     }
 }
 
-async fn run_cli(cli: Cli) -> Result<(), Failure> {
+async fn run_cli(cli: Cli) -> Result<u8, Failure> {
     match &cli.command {
-        Command::Tour => tour::run().await,
-        Command::Completions { shell } => completions::run(*shell),
-        Command::Emulator(args) => serve::run(args, cli.global.json),
+        Command::Tour => tour::run().await.map(|()| EXIT_OK),
+        Command::Completions { shell } => completions::run(*shell).map(|()| EXIT_OK),
+        Command::Emulator(args) => serve::run(args, cli.global.json).map(|()| EXIT_OK),
         command => {
             let session = Session {
                 client: connect::client(&cli.global)?,
@@ -123,10 +125,13 @@ async fn run_cli(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// Runs one API command on a session. The tour calls this too, so what it shows is exactly
-/// what the command does.
-pub async fn dispatch(session: &Session, command: &Command) -> Result<(), Failure> {
-    match command {
+/// Runs one API command on a session and returns its exit code when it did not fail (`plan`
+/// and `apply` have codes of their own for a plan with refusals, say). The tour calls this
+/// too, so what it shows is exactly what the command does.
+pub async fn dispatch(session: &Session, command: &Command) -> Result<u8, Failure> {
+    let done = match command {
+        Command::Plan(args) => return as_code::plan(session, args).await,
+        Command::Apply(args) => return as_code::apply(session, args).await,
         Command::List => commands::list(session).await,
         Command::Get { id } => commands::get(session, id).await,
         Command::Create(args) => commands::create(session, args).await,
@@ -156,8 +161,10 @@ pub async fn dispatch(session: &Session, command: &Command) -> Result<(), Failur
             } => read::rules_change(session, workspace, rule_ids, false).await,
         },
         Command::Application => read::application(session).await,
+        Command::Export { grants } => as_code::export(session, *grants).await,
         Command::Emulator(_) | Command::Tour | Command::Completions { .. } => Err(Failure::Usage(
             "this command does not talk to the API".into(),
         )),
-    }
+    };
+    done.map(|()| EXIT_OK)
 }

@@ -303,7 +303,58 @@ impl Tour {
         .await?;
 
         section(
-            "8. What the API refuses",
+            "8. Workspaces as code",
+            "A reviewed file can say which workspaces exist, their domains, policy and rules\n\
+             (by name) and who is in the manual ones. plan shows what apply would change,\n\
+             one line each; apply makes the changes (creates, updates, grant moves through\n\
+             the journalled bulk engine, deletes) and plans again to prove it is in sync.\n\
+             What the API would refuse is planned as a refusal and never attempted.",
+        );
+        let file = self.write_file(
+            "workspaces.yaml",
+            "version: 1\n\
+             default_workspace:\n  policy: Standard limits\n\
+             workspaces:\n\
+             \x20 - name: Acme\n    domain: acme.com\n    auto_group: true\n    rules: [Block spam]\n\
+             \x20 - name: Support\n    domain: support.example\n    auto_group: false\n\
+             \x20   policy: Standard limits\n    rules: [Block spam, Strip links]\n\
+             \x20   grants: [grant-contractor-1199, grant-contractor-1200]\n",
+        )?;
+        self.cmd(&["plan", path_str(&file)], EXIT_OK).await?;
+        let journals = self.dir.join("apply-journals");
+        self.cmd(
+            &[
+                "apply",
+                path_str(&file),
+                "--yes",
+                "--report",
+                path_str(&journals),
+            ],
+            EXIT_OK,
+        )
+        .await?;
+        note("Planning the same file again finds nothing to do:");
+        self.cmd(&["plan", path_str(&file), "--detailed-exitcode"], EXIT_OK)
+            .await?;
+        note("A file that asks for what the API forbids is refused as a whole, nothing sent:");
+        let refused = self.write_file(
+            "refused.yaml",
+            "version: 1\nworkspaces:\n  - name: Acme\n    domain: acme.org\n    auto_group: true\n",
+        )?;
+        self.cmd(&["plan", path_str(&refused)], EXIT_USAGE).await?;
+        note("export writes the application as such a file (here, its first lines):");
+        let exported = self
+            .session
+            .client
+            .export(nylas_workspaces::plan::ExportOptions::new())
+            .await?;
+        println!("\n$ nylas-workspaces export | head -8");
+        for line in exported.lines().take(8) {
+            println!("{}", render::escape(line));
+        }
+
+        section(
+            "9. What the API refuses",
             "Each of these breaks a documented rule. The client refuses it before sending\n\
              anything (exit code 2), with a message naming the rule.",
         );
@@ -333,7 +384,7 @@ impl Tour {
             .await?;
 
         section(
-            "9. Deleting a workspace",
+            "10. Deleting a workspace",
             "A deleted workspace's grants keep working: they move to the default workspace.\n\
              At a terminal, delete asks first; a script (like this tour) passes --yes.",
         );
@@ -367,7 +418,7 @@ impl Tour {
                 u8::try_from(error.exit_code()).unwrap_or(EXIT_USAGE)
             }
             Ok(cli) => match crate::dispatch(&self.session, &cli.command).await {
-                Ok(()) => EXIT_OK,
+                Ok(code) => code,
                 Err(failure) => {
                     let text = render::failure_text(&failure);
                     print!("{}", indent(&self.shorten(&text)));
@@ -455,6 +506,14 @@ impl Tour {
         for n in range {
             let _ = writeln!(text, "{}", contractor(n));
         }
+        let path = self.dir.join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| Failure::Local(format!("cannot write {}: {e}", path.display())))?;
+        Ok(path)
+    }
+
+    /// Writes a scratch file and returns its path.
+    fn write_file(&self, name: &str, text: &str) -> Result<PathBuf, Failure> {
         let path = self.dir.join(name);
         std::fs::write(&path, text)
             .map_err(|e| Failure::Local(format!("cannot write {}: {e}", path.display())))?;

@@ -53,7 +53,9 @@ fn main() -> Result<(), String> {
     let base = reset_peak();
     let started = Instant::now();
     let (walked, pages) = runtime.block_on(async {
-        let mut listing = client.grants(GrantQuery::new()).map_err(|e| e.to_string())?;
+        let mut listing = client
+            .grants(GrantQuery::new())
+            .map_err(|e| e.to_string())?;
         let (mut n, mut pages) = (0usize, 0usize);
         while let Some(page) = listing.next_page().await.map_err(|e| e.to_string())? {
             n += page.len();
