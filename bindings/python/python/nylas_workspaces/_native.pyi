@@ -3,7 +3,7 @@ import datetime
 import os
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, Awaitable, Literal, Optional, Union, final
+from typing import Any, Awaitable, Literal, Optional, TypedDict, Union, final
 
 from typing_extensions import Self, disjoint_base
 
@@ -32,6 +32,15 @@ _Report = Union[str, os.PathLike[str]]
 _When = Union[int, datetime.datetime]
 # None, requests per second, or {"rate": float, "burst": int, "adaptive": bool} ("rate" required).
 _RateLimit = Union[None, float, Mapping[str, Union[float, int, bool]]]
+
+class _Quirks(TypedDict):
+    """The emulator's live quirks, as `set_quirks` takes them."""
+
+    nested_rules_envelope: bool
+    trailing_policy_cursor: bool
+    page_size_cap: Optional[int]
+    filtered_grant_lag_secs: Optional[int]
+    omit_default_workspace_id: bool
 
 @final
 class Workspace:
@@ -856,25 +865,37 @@ class _EmulatorServer:
         self,
         email: str,
         *,
-        valid: bool = True,
+        valid: Optional[bool] = None,
         created_at: Optional[int] = None,
         workspace_id: Optional[str] = None,
         grant_id: Optional[str] = None,
+        provider: Optional[str] = None,
+        name: Optional[str] = None,
+        grant_status: Optional[Literal["valid", "invalid"]] = None,
+        updated_at: Optional[int] = None,
     ) -> str:
         """Creates a grant.
 
         Args:
             email: The grant's email address; its domain decides where it is placed.
-            valid: Whether the grant is valid (auto-group skips invalid ones unless asked).
+            valid: Whether the grant is valid (auto-group skips invalid ones unless asked);
+                None for valid unless `grant_status` says otherwise.
             created_at: Its creation time in Unix seconds; None for the emulator's clock.
             workspace_id: The workspace to place it in; None places it as Nylas places new
                 grants: an auto-group workspace of its domain, else the default.
             grant_id: The id to give it; None for a new one.
+            provider: Its provider (`google`, `microsoft`, ...); None for `nylas`, an Agent
+                Account.
+            name: The account owner's display name; None sends none.
+            grant_status: `"valid"` or `"invalid"`, the listing's words for `valid`; None
+                leaves it to `valid`.
+            updated_at: Its last change in Unix seconds; None for `created_at`.
 
         Returns:
             The grant's id.
 
         Raises:
+            ValueError: `grant_status` is another word, or disagrees with `valid`.
             RuntimeError: The grant cannot be created as asked (for example, an unknown
                 workspace or an id already taken), or the emulator has been stopped.
         """
@@ -911,20 +932,104 @@ class _EmulatorServer:
         Raises:
             RuntimeError: The emulator has been stopped.
         """
-    def add_policy(self) -> str:
+    def add_policy(self, name: Optional[str] = None, *, policy_id: Optional[str] = None) -> str:
         """Creates a policy owned by the application.
+
+        Args:
+            name: Its name; None names it `Policy <id>`.
+            policy_id: The id to give it; None for a new one. An id that exists already
+                keeps the policy it names unchanged.
 
         Returns:
             The policy's id.
 
         Raises:
+            ValueError: An empty name or id.
             RuntimeError: The emulator has been stopped.
         """
-    def add_rule(self) -> str:
+    def add_rule(
+        self,
+        name: Optional[str] = None,
+        *,
+        rule_id: Optional[str] = None,
+        description: Optional[str] = None,
+        priority: Optional[int] = None,
+        enabled: Optional[bool] = None,
+        trigger: Optional[Literal["inbound", "outbound"]] = None,
+    ) -> str:
         """Creates a rule owned by the application.
+
+        Args:
+            name: Its name; None names it `Rule <id>`.
+            rule_id: The id to give it; None for a new one. An id that exists already keeps
+                the rule it names unchanged.
+            description: What the rule is for; None sends none.
+            priority: Its evaluation order, 0 to 1000; None for 10.
+            enabled: Whether it applies; None for True.
+            trigger: `"inbound"` or `"outbound"`; None for `"inbound"`.
 
         Returns:
             The rule's id.
+
+        Raises:
+            ValueError: An empty name or id, a priority outside 0 to 1000 or another
+                trigger.
+            RuntimeError: The emulator has been stopped.
+        """
+    @property
+    def quirks(self) -> _Quirks:
+        """The live quirks in force, as a dict of `set_quirks`'s keywords.
+
+        All are off (False or None) until `set_quirks` switches them on.
+        """
+    def set_quirks(
+        self,
+        *,
+        nested_rules_envelope: bool = False,
+        trailing_policy_cursor: bool = False,
+        page_size_cap: Optional[int] = None,
+        filtered_grant_lag_secs: Optional[int] = None,
+        omit_default_workspace_id: bool = False,
+    ) -> None:
+        """Switches the live behaviours of Nylas's listings that its reference does not
+        describe, so that a client's handling of them can be tested.
+
+        Every call sets all of them: a keyword left out switches its quirk off. To change
+        one, pass the others along: `emu.set_quirks(**{**emu.quirks, "page_size_cap": 3})`.
+
+        Args:
+            nested_rules_envelope: The rules listing answers `{data: {items, next_cursor}}`
+                instead of `{data: [...], next_cursor}`.
+            trailing_policy_cursor: The policies listing sends a `next_cursor` on its last
+                page too, and ends with an empty page.
+            page_size_cap: The most items any listing returns per page, whatever was asked
+                (at least 1); None for no cap.
+            filtered_grant_lag_secs: Grants created within this many seconds (by the
+                emulator's clock) are missing from grant listings filtered by
+                `workspace_id`; None for no lag.
+            omit_default_workspace_id: Grants of the default workspace whose provider is not
+                `nylas` come back without `workspace_id`.
+
+        Raises:
+            ValueError: `page_size_cap=0`.
+            TypeError: A value of the wrong type.
+            OverflowError: A negative number.
+            RuntimeError: The emulator has been stopped.
+        """
+    def set_clock(self, unix_secs: int) -> None:
+        """Moves the emulator's clock to an instant; it stays there until moved again.
+
+        Args:
+            unix_secs: The instant, in Unix seconds.
+
+        Raises:
+            RuntimeError: The emulator has been stopped.
+        """
+    def now(self) -> int:
+        """Tells the emulator's current time.
+
+        Returns:
+            The time, in Unix seconds.
 
         Raises:
             RuntimeError: The emulator has been stopped.
