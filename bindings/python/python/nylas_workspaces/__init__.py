@@ -38,6 +38,7 @@ from ._exceptions import (
     RateLimitError,
     RetryRequest,
 )
+from ._listing import AsyncListing, Listing
 from ._native import (
     AsyncClient,
     AsyncWorkspaces,
@@ -64,6 +65,8 @@ __all__ = [
     "Workspace",
     "AutoGroupJob",
     "ManualAssignResult",
+    "Listing",
+    "AsyncListing",
     "NOT_GIVEN",
     "NotGiven",
     "NotGivenOr",
