@@ -154,7 +154,7 @@ pub fn auto_group(
 ) -> PyResult<AutoGroup> {
     let mut request = AutoGroup::new();
     if let Some(when) = after_created_at.filter(|w| !w.is_none()) {
-        request = request.after_created_at_unix(unix_seconds(when, "after_created_at")?);
+        request = request.after_created_at_unix(unix_seconds(when, "after_created_at", false)?);
     }
     if let Some(invalid_also) = invalid_also {
         request = request.invalid_also(invalid_also);
@@ -165,9 +165,9 @@ pub fn auto_group(
     Ok(request)
 }
 
-/// Whole Unix seconds from an `int` or a timezone-aware `datetime` (rounded down); `name`
-/// is the argument's, for the messages.
-fn unix_seconds(value: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
+/// Whole Unix seconds from an `int` or a timezone-aware `datetime` (a fraction of a second
+/// rounded down, or up with `round_up`); `name` is the argument's, for the messages.
+fn unix_seconds(value: &Bound<'_, PyAny>, name: &str, round_up: bool) -> PyResult<i64> {
     if value.is_instance_of::<pyo3::types::PyBool>() {
         return Err(PyTypeError::new_err(format!(
             "{name} must be an int (Unix seconds) or an aware datetime, not a bool"
@@ -184,7 +184,7 @@ fn unix_seconds(value: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
             )));
         }
         let ts: f64 = value.call_method0("timestamp")?.extract()?;
-        return Ok(ts.floor() as i64);
+        return Ok(if round_up { ts.ceil() } else { ts.floor() } as i64);
     }
     if value.is_instance_of::<pyo3::types::PyInt>() {
         return Err(PyOverflowError::new_err(format!(
@@ -197,11 +197,13 @@ fn unix_seconds(value: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
     )))
 }
 
-/// An optional instant (`since=`, `before=`): None, an int or an aware `datetime`.
-pub fn when(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<i64>> {
+/// An optional instant (`since=`, `before=`): None, an int or an aware `datetime`, whose
+/// fraction of a second is rounded up with `round_up` (so that `since=` at 10.5 s leaves
+/// out a grant created at 10 s) and down otherwise.
+pub fn when(value: Option<&Bound<'_, PyAny>>, name: &str, round_up: bool) -> PyResult<Option<i64>> {
     value
         .filter(|v| !v.is_none())
-        .map(|v| unix_seconds(v, name))
+        .map(|v| unix_seconds(v, name, round_up))
         .transpose()
 }
 

@@ -118,8 +118,9 @@ resource_twins! {
         ///         ...).
         ///     grant_status: Only `"valid"` or only `"invalid"` grants.
         ///     since: Only grants created at or after this instant: Unix seconds (an int) or
-        ///         a timezone-aware `datetime`.
-        ///     before: Only grants created before this instant, in the same forms.
+        ///         a timezone-aware `datetime` (a fraction of a second rounds up).
+        ///     before: Only grants created at or before this instant, in the same forms (a
+        ///         fraction of a second rounds down).
         ///     full_scan: List every grant and keep those of `workspace_id` here instead of
         ///         asking Nylas to filter: Nylas's filtered listing has been seen to miss
         ///         grants created in the last minute or so, the full walk does not. It costs
@@ -159,8 +160,8 @@ resource_twins! {
             email,
             provider,
             grant_status,
-            since: args::when(since.as_ref(), "since")?,
-            before: args::when(before.as_ref(), "before")?,
+            since: args::when(since.as_ref(), "since", true)?,
+            before: args::when(before.as_ref(), "before", false)?,
             full_scan,
             page_size,
         }) as "grant";

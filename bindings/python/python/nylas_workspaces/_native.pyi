@@ -381,8 +381,9 @@ class Grants:
                 ...).
             grant_status: Only `"valid"` or only `"invalid"` grants.
             since: Only grants created at or after this instant: Unix seconds (an int) or
-                a timezone-aware `datetime`.
-            before: Only grants created before this instant, in the same forms.
+                a timezone-aware `datetime` (a fraction of a second rounds up).
+            before: Only grants created at or before this instant, in the same forms (a
+                fraction of a second rounds down).
             full_scan: List every grant and keep those of `workspace_id` here instead of
                 asking Nylas to filter: Nylas's filtered listing has been seen to miss
                 grants created in the last minute or so, the full walk does not. It costs
@@ -458,8 +459,9 @@ class AsyncGrants:
                 ...).
             grant_status: Only `"valid"` or only `"invalid"` grants.
             since: Only grants created at or after this instant: Unix seconds (an int) or
-                a timezone-aware `datetime`.
-            before: Only grants created before this instant, in the same forms.
+                a timezone-aware `datetime` (a fraction of a second rounds up).
+            before: Only grants created at or before this instant, in the same forms (a
+                fraction of a second rounds down).
             full_scan: List every grant and keep those of `workspace_id` here instead of
                 asking Nylas to filter: Nylas's filtered listing has been seen to miss
                 grants created in the last minute or so, the full walk does not. It costs
