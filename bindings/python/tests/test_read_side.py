@@ -213,6 +213,9 @@ def test_single_reads_and_the_application(emu: Emulator, client: nw.Client) -> N
     assert (rule.name, rule.description, rule.priority, rule.enabled) == ("Block", "drops it", 7,
                                                                          True)
     assert repr(rule) == 'Rule(rule_id="rule-1", name="Block", priority=7, enabled=True)'
+    assert policy.request_id and rule.request_id and policy.request_id != rule.request_id
+    listed_rule = client.rules.list().to_list()[0]
+    assert listed_rule == rule and listed_rule.request_id != rule.request_id
     for missing in (lambda: client.grants.get("nope"), lambda: client.policies.get("nope"),
                     lambda: client.rules.get("nope")):
         with pytest.raises(nw.NotFoundError):
