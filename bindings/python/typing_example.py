@@ -104,6 +104,57 @@ async def traced_async(client: nw.AsyncClient) -> Optional[str]:
     return (await view.workspaces.get("ws-1")).request_id
 
 
+def inventory(client: nw.Client, workspace_id: str) -> dict[str, int]:
+    grants: nw.Listing[nw.Grant] = client.grants.list(
+        workspace_id, provider="nylas", grant_status="valid",
+        since=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), before=1_900_000_000,
+        full_scan=True, page_size=100)
+    counts: dict[str, int] = {}
+    for grant in grants:
+        key: Optional[str] = grant.workspace_id
+        counts[key or "(none)"] = counts.get(key or "(none)", 0) + 1
+    for page in grants.pages():
+        first: nw.Grant = page[0]
+        print(first.to_dict()["email"], first.created_at, first.request_id)
+    one: nw.Grant = client.grants.get("g-1")
+    app: nw.Application = client.application.get()
+    policies: list[nw.Policy] = client.policies.list().to_list()
+    rule: nw.Rule = client.rules.get("r-1")
+    enabled: Optional[bool] = rule.enabled
+    frame = client.rules.list().to_pandas()
+    table = client.policies.list().to_arrow()
+    print(one.email, app.default_workspace_id, [p.name for p in policies], enabled, frame, table)
+    return counts
+
+
+def attach(client: nw.Client, workspace_id: str, rule_ids: list[str]) -> list[str]:
+    try:
+        ws: nw.Workspace = client.workspaces.attach_rules(workspace_id, rule_ids)
+        ws = client.workspaces.detach_rules(workspace_id, rule_ids[:1])
+        ws = client.workspaces.set_policy(workspace_id, None)
+        return ws.rule_ids
+    except nw.ConcurrentChangeError as err:
+        found: nw.Workspace = err.found
+        print(err.workspace_id, err.request_id)
+        return found.rule_ids
+    except nw.InvariantError as err:
+        print(err.rule)  # "unknown_reference" names the ids that are not the application's
+        raise
+
+
+async def inventory_async(client: nw.AsyncClient) -> int:
+    listing: nw.AsyncListing[nw.Grant] = client.grants.list(email="ann@example.com")
+    emails = [g.email async for g in listing]
+    pages = [len(page) async for page in client.rules.list().pages()]
+    rules: list[nw.Rule] = await client.rules.list().to_list()
+    policy: nw.Policy = await client.policies.get("p-1")
+    app: nw.Application = await client.application.get()
+    frame = await client.grants.list().to_polars()
+    ws: nw.Workspace = await client.workspaces.set_policy("ws-1", policy.policy_id)
+    print(emails, pages, app.region, frame, ws.policy_id)
+    return len(rules)
+
+
 if __name__ == "__main__":
     with nw.Client("key") as c:
         print(rename_unless_default(c, "ws-1"))

@@ -154,7 +154,7 @@ pub fn auto_group(
 ) -> PyResult<AutoGroup> {
     let mut request = AutoGroup::new();
     if let Some(when) = after_created_at.filter(|w| !w.is_none()) {
-        request = request.after_created_at_unix(unix_seconds(when)?);
+        request = request.after_created_at_unix(unix_seconds(when, "after_created_at", false)?);
     }
     if let Some(invalid_also) = invalid_also {
         request = request.invalid_also(invalid_also);
@@ -165,30 +165,60 @@ pub fn auto_group(
     Ok(request)
 }
 
-/// Whole Unix seconds from an `int` or a timezone-aware `datetime`.
-fn unix_seconds(value: &Bound<'_, PyAny>) -> PyResult<i64> {
+/// Whole Unix seconds from an `int` or a timezone-aware `datetime` (a fraction of a second
+/// rounded down, or up with `round_up`); `name` is the argument's, for the messages.
+fn unix_seconds(value: &Bound<'_, PyAny>, name: &str, round_up: bool) -> PyResult<i64> {
     if value.is_instance_of::<pyo3::types::PyBool>() {
-        return Err(PyTypeError::new_err(
-            "after_created_at must be an int (Unix seconds) or an aware datetime, not a bool",
-        ));
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an int (Unix seconds) or an aware datetime, not a bool"
+        )));
     }
     if let Ok(seconds) = value.extract::<i64>() {
         return Ok(seconds);
     }
     if value.is_instance_of::<pyo3::types::PyDateTime>() {
         if value.getattr("tzinfo")?.is_none() {
-            return Err(PyValueError::new_err(
-                "after_created_at is a naive datetime; give it a timezone (for example \
-                 tzinfo=datetime.timezone.utc) so the instant is unambiguous",
-            ));
+            return Err(PyValueError::new_err(format!(
+                "{name} is a naive datetime; give it a timezone (for example \
+                 tzinfo=datetime.timezone.utc) so the instant is unambiguous"
+            )));
         }
         let ts: f64 = value.call_method0("timestamp")?.extract()?;
-        return Ok(ts.floor() as i64);
+        return Ok(if round_up { ts.ceil() } else { ts.floor() } as i64);
+    }
+    if value.is_instance_of::<pyo3::types::PyInt>() {
+        return Err(PyOverflowError::new_err(format!(
+            "{name} is out of range for Unix seconds"
+        )));
     }
     Err(PyTypeError::new_err(format!(
-        "after_created_at must be an int (Unix seconds) or an aware datetime, not {}",
+        "{name} must be an int (Unix seconds) or an aware datetime, not {}",
         type_name(value)
     )))
+}
+
+/// An optional instant (`since=`, `before=`): None, an int or an aware `datetime`, whose
+/// fraction of a second is rounded up with `round_up` (so that `since=` at 10.5 s leaves
+/// out a grant created at 10 s) and down otherwise.
+pub fn when(value: Option<&Bound<'_, PyAny>>, name: &str, round_up: bool) -> PyResult<Option<i64>> {
+    value
+        .filter(|v| !v.is_none())
+        .map(|v| unix_seconds(v, name, round_up))
+        .transpose()
+}
+
+/// The filters of `grants.list()`, as Python gave them; whether they are allowed (a status
+/// word, an empty email, `since` after `before`) is the crate's decision, in
+/// `listings::grants`.
+pub struct GrantFilters {
+    pub workspace_id: Option<String>,
+    pub email: Option<String>,
+    pub provider: Option<String>,
+    pub grant_status: Option<String>,
+    pub since: Option<i64>,
+    pub before: Option<i64>,
+    pub full_scan: bool,
+    pub page_size: Option<u32>,
 }
 
 /// `manual_assign()`'s two lists; an omitted list is an empty one.

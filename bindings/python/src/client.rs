@@ -16,6 +16,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use pyo3_async_runtimes::tokio::future_into_py;
 
+use crate::read::{
+    Applications, AsyncApplications, AsyncGrants, AsyncPolicies, AsyncRules, Grants, Policies,
+    Rules,
+};
 use crate::{args, errors, models, numbers, runtime};
 
 /// `timeout=`'s default, the crate's: 90 seconds per attempt.
@@ -168,6 +172,29 @@ mod ops {
     pub async fn auto_group(c: Client, r: AutoGroup) -> Result<models::AutoGroupJob> {
         c.auto_group(r).await.map(Into::into)
     }
+    pub async fn attach_rules(
+        c: Client,
+        id: String,
+        ids: Vec<String>,
+    ) -> Result<models::Workspace> {
+        c.attach_rules(&id, ids).await.map(Into::into)
+    }
+    pub async fn detach_rules(
+        c: Client,
+        id: String,
+        ids: Vec<String>,
+    ) -> Result<models::Workspace> {
+        c.detach_rules(&id, ids).await.map(Into::into)
+    }
+    pub async fn set_policy(
+        c: Client,
+        id: String,
+        policy_id: Option<String>,
+    ) -> Result<models::Workspace> {
+        c.set_policy(&id, policy_id.as_deref())
+            .await
+            .map(Into::into)
+    }
     pub async fn manual_assign(
         c: Client,
         id: String,
@@ -319,6 +346,10 @@ resource_twins! {
 
     /// Finds the application's default workspace.
     ///
+    /// Asks the application for its `default_workspace_id` and reads that workspace; when
+    /// the application does not name one, looks through the list for the workspace marked
+    /// `default`.
+    ///
     /// Returns:
     ///     The default `Workspace`, or None when the application has none (an awaitable of
     ///     it on `AsyncWorkspaces`).
@@ -442,6 +473,81 @@ resource_twins! {
         args::auto_group(after_created_at.as_ref(), invalid_also, specific_domain)?,
     );
 
+    /// Attaches rules to a workspace, keeping its other rules and their order.
+    ///
+    /// A read-modify-write done for you: the ids are first checked to be rules of the
+    /// application (one listing of the rules), then the workspace is read, the new ids are
+    /// appended after the current ones (ids already attached stay where they are), the
+    /// list is written only if it changes, and the workspace is read back.
+    ///
+    /// Args:
+    ///     workspace_id: The workspace's id.
+    ///     rule_ids: A sequence of rule ids (not a single string), at least one.
+    ///
+    /// Returns:
+    ///     The `Workspace` as read back after the write, or as it was when nothing had to
+    ///     change (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     InvariantError: No id, an empty id, or ids that are not rules of the application
+    ///         (`rule == "unknown_reference"`, the message names them); nothing was changed.
+    ///     TypeError: `rule_ids` is a single string or holds something other than strings.
+    ///     ConcurrentChangeError: The workspace read back differs from what was written:
+    ///         another writer changed it at the same moment (`found` is what it now holds).
+    ///     NotFoundError: No such workspace.
+    ///     APIError: Nylas answered with another error status.
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+    fn attach_rules(workspace_id: String, rule_ids: Bound<'py, PyAny>)
+        => ops::attach_rules(workspace_id, args::id_list(&rule_ids, "rule_ids")?);
+
+    /// Detaches rules from a workspace, keeping its other rules and their order.
+    ///
+    /// Checked, written and read back as `attach_rules` is. Ids that are rules of the
+    /// application but not attached to the workspace are ignored.
+    ///
+    /// Args:
+    ///     workspace_id: The workspace's id.
+    ///     rule_ids: A sequence of rule ids (not a single string), at least one.
+    ///
+    /// Returns:
+    ///     The `Workspace` as read back after the write, or as it was when nothing had to
+    ///     change (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     InvariantError: No id, an empty id, or ids that are not rules of the application
+    ///         (`rule == "unknown_reference"`); nothing was changed.
+    ///     TypeError: `rule_ids` is a single string or holds something other than strings.
+    ///     ConcurrentChangeError: The workspace read back differs from what was written.
+    ///     NotFoundError: No such workspace.
+    ///     APIError: Nylas answered with another error status.
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+    fn detach_rules(workspace_id: String, rule_ids: Bound<'py, PyAny>)
+        => ops::detach_rules(workspace_id, args::id_list(&rule_ids, "rule_ids")?);
+
+    /// Attaches a policy to a workspace, or detaches its policy.
+    ///
+    /// The policy is first checked to be the application's (one read of it), then the
+    /// workspace is read, written only if its policy differs, and read back.
+    ///
+    /// Args:
+    ///     workspace_id: The workspace's id.
+    ///     policy_id: The id of the policy to attach, or None to detach the current one.
+    ///
+    /// Returns:
+    ///     The `Workspace` as read back after the write, or as it was when nothing had to
+    ///     change (an awaitable of it on `AsyncWorkspaces`).
+    ///
+    /// Raises:
+    ///     InvariantError: An empty id, or one that is not a policy of the application
+    ///         (`rule == "unknown_reference"`); nothing was changed.
+    ///     ConcurrentChangeError: The workspace read back shows another policy.
+    ///     NotFoundError: No such workspace.
+    ///     APIError: Nylas answered with another error status.
+    ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+    #[pyo3(signature = (workspace_id, policy_id))]
+    fn set_policy(workspace_id: String, policy_id: Option<String>)
+        => ops::set_policy(workspace_id, policy_id);
+
     /// Moves grants into and out of a workspace, in chunks of at most 500 ids per list.
     ///
     /// Every id is accounted for, in the result or in the exception.
@@ -563,7 +669,7 @@ client_twins! {
     ///         number of seconds or a rate the client cannot use.
     ///     TypeError: An argument of the wrong type (a bool for a number, ...).
     ///     OverflowError: An int too large for its setting.
-    Client => Workspaces {
+    Client => Workspaces, Grants, Applications, Policies, Rules {
         fn __enter__(slf: Py<Self>) -> Py<Self> {
             slf
         }
@@ -611,7 +717,7 @@ client_twins! {
     ///         number of seconds or a rate the client cannot use.
     ///     TypeError: An argument of the wrong type (a bool for a number, ...).
     ///     OverflowError: An int too large for its setting.
-    AsyncClient => AsyncWorkspaces {
+    AsyncClient => AsyncWorkspaces, AsyncGrants, AsyncApplications, AsyncPolicies, AsyncRules {
         fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
             future_into_py(py, async move { Ok(slf) })
         }

@@ -8,10 +8,12 @@
 use std::time::Duration;
 
 use nylas_workspaces_emulator::{
-    Emulator as Server, EmulatorConfig, EmulatorError, Fault, NewGrant, Operation,
+    Emulator as Server, EmulatorConfig, EmulatorError, Fault, NewGrant, NewPolicy, NewRule,
+    Operation, Quirks,
 };
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::numbers;
 
@@ -22,6 +24,49 @@ fn emulator_err(e: EmulatorError) -> PyErr {
         EmulatorError::InvalidConfig(_) => PyValueError::new_err(e.to_string()),
         _ => PyRuntimeError::new_err(e.to_string()),
     }
+}
+
+/// For what the caller described (a policy, a rule, quirks): a description the emulator
+/// refuses is the caller's mistake (`ValueError`).
+fn described_err(e: EmulatorError) -> PyErr {
+    match e {
+        EmulatorError::InvalidSeed(_) | EmulatorError::InvalidConfig(_) => {
+            PyValueError::new_err(e.to_string())
+        }
+        _ => PyRuntimeError::new_err(e.to_string()),
+    }
+}
+
+/// `valid=` and `grant_status=` of `add_grant`, which say the same thing two ways.
+fn grant_validity(valid: Option<bool>, grant_status: Option<&str>) -> PyResult<bool> {
+    let from_status = match grant_status {
+        None => None,
+        Some("valid") => Some(true),
+        Some("invalid") => Some(false),
+        Some(other) => {
+            return Err(PyValueError::new_err(format!(
+                "grant_status must be 'valid' or 'invalid', not {other:?}"
+            )));
+        }
+    };
+    match (valid, from_status) {
+        (Some(a), Some(b)) if a != b => Err(PyValueError::new_err(
+            "valid= and grant_status= disagree; give one of them",
+        )),
+        (Some(v), _) | (None, Some(v)) => Ok(v),
+        (None, None) => Ok(true),
+    }
+}
+
+/// The quirks as a dict of their keyword names, as `set_quirks` takes them.
+fn quirks_dict<'py>(py: Python<'py>, q: &Quirks) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("nested_rules_envelope", q.nested_rules_envelope)?;
+    d.set_item("trailing_policy_cursor", q.trailing_policy_cursor)?;
+    d.set_item("page_size_cap", q.page_size_cap)?;
+    d.set_item("filtered_grant_lag_secs", q.filtered_grant_lag_secs)?;
+    d.set_item("omit_default_workspace_id", q.omit_default_workspace_id)?;
+    Ok(d)
 }
 
 fn from_name<T: serde::de::DeserializeOwned>(kind: &str, name: &str) -> PyResult<T> {
@@ -110,36 +155,61 @@ impl EmulatorServer {
     ///
     /// Args:
     ///     email: The grant's email address; its domain decides where it is placed.
-    ///     valid: Whether the grant is valid (auto-group skips invalid ones unless asked).
+    ///     valid: Whether the grant is valid (auto-group skips invalid ones unless asked);
+    ///         None for valid unless `grant_status` says otherwise.
     ///     created_at: Its creation time in Unix seconds; None for the emulator's clock.
     ///     workspace_id: The workspace to place it in; None places it as Nylas places new
     ///         grants: an auto-group workspace of its domain, else the default.
     ///     grant_id: The id to give it; None for a new one.
+    ///     provider: Its provider (`google`, `microsoft`, ...); None for `nylas`, an Agent
+    ///         Account.
+    ///     name: The account owner's display name; None sends none.
+    ///     grant_status: `"valid"` or `"invalid"`, the listing's words for `valid`; None
+    ///         leaves it to `valid`.
+    ///     updated_at: Its last change in Unix seconds; None for `created_at`.
     ///
     /// Returns:
     ///     The grant's id.
     ///
     /// Raises:
+    ///     ValueError: `grant_status` is another word, or disagrees with `valid`.
     ///     RuntimeError: The grant cannot be created as asked (for example, an unknown
     ///         workspace or an id already taken), or the emulator has been stopped.
-    #[pyo3(signature = (email, *, valid=true, created_at=None, workspace_id=None, grant_id=None))]
+    #[pyo3(signature = (
+        email, *, valid=None, created_at=None, workspace_id=None, grant_id=None,
+        provider=None, name=None, grant_status=None, updated_at=None
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn add_grant(
         &self,
         email: String,
-        valid: bool,
+        valid: Option<bool>,
         created_at: Option<i64>,
         workspace_id: Option<String>,
         grant_id: Option<String>,
+        provider: Option<String>,
+        name: Option<String>,
+        grant_status: Option<String>,
+        updated_at: Option<i64>,
     ) -> PyResult<String> {
-        let mut grant = NewGrant::new(email).valid(valid);
+        let mut grant = NewGrant::new(email).valid(grant_validity(valid, grant_status.as_deref())?);
         if let Some(at) = created_at {
             grant = grant.created_at(at);
+        }
+        if let Some(at) = updated_at {
+            grant = grant.updated_at(at);
         }
         if let Some(ws) = workspace_id {
             grant = grant.workspace_id(ws);
         }
         if let Some(id) = grant_id {
             grant = grant.grant_id(id);
+        }
+        if let Some(provider) = provider {
+            grant = grant.provider(provider);
+        }
+        if let Some(name) = name {
+            grant = grant.name(name);
         }
         self.running()?.add_grant(grant).map_err(emulator_err)
     }
@@ -185,24 +255,149 @@ impl EmulatorServer {
 
     /// Creates a policy owned by the application.
     ///
+    /// Args:
+    ///     name: Its name; None names it `Policy <id>`.
+    ///     policy_id: The id to give it; None for a new one. An id that exists already
+    ///         keeps the policy it names unchanged.
+    ///
     /// Returns:
     ///     The policy's id.
     ///
     /// Raises:
+    ///     ValueError: An empty name or id.
     ///     RuntimeError: The emulator has been stopped.
-    fn add_policy(&self) -> PyResult<String> {
-        Ok(self.running()?.add_policy())
+    #[pyo3(signature = (name=None, *, policy_id=None))]
+    fn add_policy(&self, name: Option<String>, policy_id: Option<String>) -> PyResult<String> {
+        let policy = NewPolicy {
+            id: policy_id,
+            name,
+        };
+        self.running()?
+            .add_policy_with(policy)
+            .map_err(described_err)
     }
 
     /// Creates a rule owned by the application.
+    ///
+    /// Args:
+    ///     name: Its name; None names it `Rule <id>`.
+    ///     rule_id: The id to give it; None for a new one. An id that exists already keeps
+    ///         the rule it names unchanged.
+    ///     description: What the rule is for; None sends none.
+    ///     priority: Its evaluation order, 0 to 1000; None for 10.
+    ///     enabled: Whether it applies; None for True.
+    ///     trigger: `"inbound"` or `"outbound"`; None for `"inbound"`.
     ///
     /// Returns:
     ///     The rule's id.
     ///
     /// Raises:
+    ///     ValueError: An empty name or id, a priority outside 0 to 1000 or another
+    ///         trigger.
     ///     RuntimeError: The emulator has been stopped.
-    fn add_rule(&self) -> PyResult<String> {
-        Ok(self.running()?.add_rule())
+    #[pyo3(signature = (
+        name=None, *, rule_id=None, description=None, priority=None, enabled=None, trigger=None
+    ))]
+    fn add_rule(
+        &self,
+        name: Option<String>,
+        rule_id: Option<String>,
+        description: Option<String>,
+        priority: Option<i64>,
+        enabled: Option<bool>,
+        trigger: Option<String>,
+    ) -> PyResult<String> {
+        let mut rule = NewRule::new(String::new());
+        rule.name = name;
+        rule.id = rule_id;
+        rule.description = description;
+        if let Some(priority) = priority {
+            rule = rule.priority(priority);
+        }
+        if let Some(enabled) = enabled {
+            rule = rule.enabled(enabled);
+        }
+        if let Some(trigger) = trigger {
+            rule = rule.trigger(trigger);
+        }
+        self.running()?.add_rule_with(rule).map_err(described_err)
+    }
+
+    /// The live quirks in force, as a dict of `set_quirks`'s keywords.
+    ///
+    /// All are off (False or None) until `set_quirks` switches them on.
+    #[getter]
+    fn quirks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        quirks_dict(py, &self.running()?.quirks())
+    }
+
+    /// Switches the live behaviours of Nylas's listings that its reference does not
+    /// describe, so that a client's handling of them can be tested.
+    ///
+    /// Every call sets all of them: a keyword left out switches its quirk off. To change
+    /// one, pass the others along: `emu.set_quirks(**{**emu.quirks, "page_size_cap": 3})`.
+    ///
+    /// Args:
+    ///     nested_rules_envelope: The rules listing answers `{data: {items, next_cursor}}`
+    ///         instead of `{data: [...], next_cursor}`.
+    ///     trailing_policy_cursor: The policies listing sends a `next_cursor` on its last
+    ///         page too, and ends with an empty page.
+    ///     page_size_cap: The most items any listing returns per page, whatever was asked
+    ///         (at least 1); None for no cap.
+    ///     filtered_grant_lag_secs: Grants created within this many seconds (by the
+    ///         emulator's clock) are missing from grant listings filtered by
+    ///         `workspace_id`; None for no lag.
+    ///     omit_default_workspace_id: Grants of the default workspace whose provider is not
+    ///         `nylas` come back without `workspace_id`.
+    ///
+    /// Raises:
+    ///     ValueError: `page_size_cap=0`.
+    ///     TypeError: A value of the wrong type.
+    ///     OverflowError: A negative number.
+    ///     RuntimeError: The emulator has been stopped.
+    #[pyo3(signature = (
+        *, nested_rules_envelope=false, trailing_policy_cursor=false, page_size_cap=None,
+        filtered_grant_lag_secs=None, omit_default_workspace_id=false
+    ))]
+    fn set_quirks(
+        &self,
+        nested_rules_envelope: bool,
+        trailing_policy_cursor: bool,
+        page_size_cap: Option<usize>,
+        filtered_grant_lag_secs: Option<u64>,
+        omit_default_workspace_id: bool,
+    ) -> PyResult<()> {
+        let quirks = Quirks {
+            nested_rules_envelope,
+            trailing_policy_cursor,
+            page_size_cap,
+            filtered_grant_lag_secs,
+            omit_default_workspace_id,
+        };
+        self.running()?.set_quirks(quirks).map_err(described_err)
+    }
+
+    /// Moves the emulator's clock to an instant; it stays there until moved again.
+    ///
+    /// Args:
+    ///     unix_secs: The instant, in Unix seconds.
+    ///
+    /// Raises:
+    ///     RuntimeError: The emulator has been stopped.
+    fn set_clock(&self, unix_secs: i64) -> PyResult<()> {
+        self.running()?.set_clock(unix_secs);
+        Ok(())
+    }
+
+    /// Tells the emulator's current time.
+    ///
+    /// Returns:
+    ///     The time, in Unix seconds.
+    ///
+    /// Raises:
+    ///     RuntimeError: The emulator has been stopped.
+    fn now(&self) -> PyResult<i64> {
+        Ok(self.running()?.now())
     }
 
     /// Counts the requests that reached an operation.

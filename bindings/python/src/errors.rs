@@ -100,10 +100,11 @@ enum Class {
     InternalServer,
     Bulk,
     BulkInterrupted,
+    ConcurrentChange,
 }
 
 impl Class {
-    const COUNT: usize = Self::BulkInterrupted as usize + 1;
+    const COUNT: usize = Self::ConcurrentChange as usize + 1;
 
     fn name(self) -> &'static str {
         match self {
@@ -126,6 +127,7 @@ impl Class {
             Self::InternalServer => "InternalServerError",
             Self::Bulk => "BulkAssignError",
             Self::BulkInterrupted => "BulkAssignInterrupted",
+            Self::ConcurrentChange => "ConcurrentChangeError",
         }
     }
 
@@ -215,6 +217,15 @@ fn build(py: Python<'_>, err: &Error, report: Option<&Path>) -> PyResult<PyErr> 
             Class::Bulk
         }
         Error::Config { .. } => Class::Configuration,
+        Error::Conflict(conflict) => {
+            kwargs.set_item("workspace_id", &conflict.workspace_id)?;
+            kwargs.set_item(
+                "found",
+                crate::models::Workspace::from(conflict.found.clone()),
+            )?;
+            kwargs.set_item("request_id", err.request_id())?;
+            Class::ConcurrentChange
+        }
         _ => Class::Base,
     };
     let exc = class.instantiate(py, &message, &kwargs)?;

@@ -15,6 +15,9 @@ mod errors;
 mod logging;
 mod models;
 mod numbers;
+mod pager;
+mod read;
+mod read_models;
 mod runtime;
 
 use pyo3::prelude::*;
@@ -25,6 +28,18 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<client::Workspaces>()?;
     m.add_class::<client::AsyncWorkspaces>()?;
+    m.add_class::<read::Grants>()?;
+    m.add_class::<read::AsyncGrants>()?;
+    m.add_class::<read::Applications>()?;
+    m.add_class::<read::AsyncApplications>()?;
+    m.add_class::<read::Policies>()?;
+    m.add_class::<read::AsyncPolicies>()?;
+    m.add_class::<read::Rules>()?;
+    m.add_class::<read::AsyncRules>()?;
+    m.add_class::<read_models::Grant>()?;
+    m.add_class::<read_models::Application>()?;
+    m.add_class::<read_models::Policy>()?;
+    m.add_class::<read_models::Rule>()?;
     m.add_class::<models::Workspace>()?;
     m.add_class::<models::AutoGroupJob>()?;
     m.add_class::<models::ManualAssignResult>()?;

@@ -106,6 +106,15 @@ pub fn concurrency(value: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
     whole(value, "concurrency").map(Some)
 }
 
+/// `page_size=`: `None` or a non-negative int that fits 32 bits (the crate refuses 0 and
+/// more than 200 with its own error).
+pub fn page_size(value: &Bound<'_, PyAny>) -> PyResult<Option<u32>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    whole(value, "page_size").map(Some)
+}
+
 /// The emulator's `latency=` and `set_latency()`: zero or more seconds.
 pub fn latency(value: &Bound<'_, PyAny>) -> PyResult<Duration> {
     seconds(value, "latency", false)

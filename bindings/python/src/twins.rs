@@ -14,6 +14,12 @@
 /// with the arguments built from the parameters. The macro passes the crate client first. A
 /// conversion may fail with `?`, which raises before anything is sent, in both twins.
 ///
+/// After the operations, an optional `listings { ... }` block lists methods that return a
+/// lazy listing instead of a result: `=> listings::f(arguments...) as "schema"` calls
+/// `listings::f(client, arguments...)` for a `pager::Opener` (a refused query raises at
+/// once, before anything is sent) and wraps it in `Listing` on the blocking twin and in
+/// `AsyncListing` on the awaitable one, with the frames' columns of `schema`.
+///
 /// The blocking twin runs the operation with `runtime::block_on`; an entry ending in
 /// `, blocking = path` runs `path(py, client, arguments...)` instead, for an operation whose
 /// blocking form needs more than that (`manual_assign`, which keeps its outcome on Ctrl-C).
@@ -28,6 +34,15 @@ macro_rules! resource_twins {
             fn $name:ident($($params:tt)*)
                 => ops::$op:ident($($call:expr),* $(,)?) $(, blocking = $blocking:path)?;
         )*
+        $(
+            listings {
+                $(
+                    $(#[$lmeta:meta])*
+                    fn $lname:ident($($lparams:tt)*)
+                        => listings::$lop:ident($($lcall:expr),* $(,)?) as $schema:literal;
+                )*
+            }
+        )?
     ) => {
         $(#[$sync_meta])*
         #[pyclass(frozen, module = "nylas_workspaces")]
@@ -41,6 +56,20 @@ macro_rules! resource_twins {
             client: nylas_workspaces::Client,
         }
 
+        impl $sync {
+            /// The resource over `client`.
+            pub(crate) fn from_client(client: nylas_workspaces::Client) -> Self {
+                Self { client }
+            }
+        }
+
+        impl $async {
+            /// The resource over `client`.
+            pub(crate) fn from_client(client: nylas_workspaces::Client) -> Self {
+                Self { client }
+            }
+        }
+
         #[pymethods]
         impl $sync {
             $(
@@ -52,6 +81,16 @@ macro_rules! resource_twins {
                     resource_twins!(@blocking py, client, $op, [$($call),*] $($blocking)?)
                 }
             )*
+            $($(
+                $(#[$lmeta])*
+                fn $lname<'py>(&self, py: Python<'py>, $($lparams)*)
+                    -> PyResult<Bound<'py, PyAny>>
+                {
+                    let open = listings::$lop(self.client.clone(), $($lcall),*)
+                        .map_err(|e| errors::to_py_err(py, e))?;
+                    crate::pager::listing(py, open, $schema)
+                }
+            )*)?
         }
 
         #[pymethods]
@@ -65,6 +104,16 @@ macro_rules! resource_twins {
                     future_into_py(py, async move { Ok(errors::Answer(call.await)) })
                 }
             )*
+            $($(
+                $(#[$lmeta])*
+                fn $lname<'py>(&self, py: Python<'py>, $($lparams)*)
+                    -> PyResult<Bound<'py, PyAny>>
+                {
+                    let open = listings::$lop(self.client.clone(), $($lcall),*)
+                        .map_err(|e| errors::to_py_err(py, e))?;
+                    crate::pager::async_listing(py, open, $schema)
+                }
+            )*)?
         }
     };
     (@blocking $py:ident, $client:expr, $op:ident, [$($call:expr),*]) => {
@@ -77,14 +126,15 @@ macro_rules! resource_twins {
 
 /// Defines the client classes, each holding its resource, with one shared constructor.
 ///
-/// Every entry names the class and the resource class it exposes as `.workspaces`, after its
-/// docstring, and lists in braces the methods only it has (the context-manager protocol,
+/// Every entry names the class and, after its docstring, the resource classes it exposes as
+/// `.workspaces`, `.grants`, `.application`, `.policies` and `.rules`, and lists in braces the methods only it has (the context-manager protocol,
 /// which differs between blocking and awaitable). The constructor's long signature and the
 /// `__repr__` are written here once.
 macro_rules! client_twins {
     ($(
         $(#[$meta:meta])*
-        $client:ident => $resource:ident { $($extra:tt)* }
+        $client:ident => $resource:ident, $grants:ident, $application:ident, $policies:ident,
+            $rules:ident { $($extra:tt)* }
     )*) => {$(
         $(#[$meta])*
         #[pyclass(frozen, module = "nylas_workspaces")]
@@ -92,6 +142,31 @@ macro_rules! client_twins {
             /// The `/v3/workspaces` operations of this client.
             #[pyo3(get)]
             workspaces: Py<$resource>,
+            /// The `/v3/grants` operations of this client.
+            #[pyo3(get)]
+            grants: Py<$grants>,
+            /// The `/v3/applications` operation of this client.
+            #[pyo3(get)]
+            application: Py<$application>,
+            /// The `/v3/policies` operations of this client.
+            #[pyo3(get)]
+            policies: Py<$policies>,
+            /// The `/v3/rules` operations of this client.
+            #[pyo3(get)]
+            rules: Py<$rules>,
+        }
+
+        impl $client {
+            /// The client object over the crate's `client`, with every resource.
+            fn over(py: Python<'_>, client: nylas_workspaces::Client) -> PyResult<Self> {
+                Ok(Self {
+                    grants: Py::new(py, $grants::from_client(client.clone()))?,
+                    application: Py::new(py, $application::from_client(client.clone()))?,
+                    policies: Py::new(py, $policies::from_client(client.clone()))?,
+                    rules: Py::new(py, $rules::from_client(client.clone()))?,
+                    workspaces: Py::new(py, $resource::from_client(client))?,
+                })
+            }
         }
 
         #[pymethods]
@@ -119,9 +194,7 @@ macro_rules! client_twins {
                 let client = configure(
                     py, api_key, region, api_uri, timeout, max_retries, max_retry_wait, rate_limit,
                 )?;
-                Ok(Self {
-                    workspaces: Py::new(py, $resource { client })?,
-                })
+                Self::over(py, client)
             }
 
             fn __repr__(&self) -> String {
@@ -168,9 +241,7 @@ macro_rules! client_twins {
                     .client
                     .with_options(options)
                     .map_err(|e| errors::to_py_err(py, e))?;
-                Ok(Self {
-                    workspaces: Py::new(py, $resource { client })?,
-                })
+                Self::over(py, client)
             }
 
             $($extra)*

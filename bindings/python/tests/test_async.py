@@ -16,6 +16,8 @@ def test_async_surface(server: RecordingServer, async_client: nw.AsyncClient) ->
             workspace("ws-d", default=True)]})
         items = await async_client.workspaces.list()
         assert items[0].default
+        server.reply("GET", "/v3/applications", body={"request_id": "r", "data": {
+            "application_id": "app-1"}})
         server.reply("GET", "/v3/workspaces", body={"request_id": "r", "data": [
             workspace("ws-d", default=True)]})
         assert (await async_client.workspaces.default()) == items[0]

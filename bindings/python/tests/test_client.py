@@ -28,8 +28,20 @@ def test_list_get_and_default(server: RecordingServer, client: nw.Client) -> Non
     assert ws.to_dict()["name"] == "Sales"
     assert "ws-2" in repr(ws)
 
+    # default() asks the application first; without a default_workspace_id it looks through
+    # the list, and finds none there either.
+    server.reply("GET", "/v3/applications", body={"request_id": "r", "data": {"application_id": "app-1"}})
     server.reply("GET", "/v3/workspaces", body={"request_id": "r", "data": [workspace("ws-9")]})
     assert client.workspaces.default() is None
+    assert [r.path.split("?")[0] for r in server.requests[-2:]] == ["/v3/applications", "/v3/workspaces"]
+
+    # With the field set, the default workspace is read by id and the list is not fetched.
+    server.reply("GET", "/v3/applications", body={"request_id": "r", "data": {
+        "application_id": "app-1", "default_workspace_id": "ws-default"}})
+    server.reply("GET", "/v3/workspaces/ws-default", body={"request_id": "r", "data": workspace(
+        "ws-default", default=True, domain=None)})
+    assert client.workspaces.default() == items[0]
+    assert server.requests[-1].path == "/v3/workspaces/ws-default"
 
 
 def test_workspace_tolerates_absent_fields(server: RecordingServer, client: nw.Client) -> None:

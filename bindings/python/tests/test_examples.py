@@ -39,6 +39,14 @@ EXPECTED: dict[str, list[str]] = {
         "retrying 500 grants",
         "all 750 grants are in Support",
     ],
+    "inventory.py": [
+        "Sales: 3 grant(s), policy Strict limits, rules Block spam",
+        "Field team: 1 grant(s), policy -, rules -",
+        "Sales now has rules ['Block spam', 'Strip links']",
+        "Field team now has rules ['Strip links']",
+        "refused before sending: unknown_reference",
+        "grants per provider: {'google': 1, 'nylas': 4}",
+    ],
     "errors.py": [
         "InvariantError rule=auto_group_requires_domain",
         "InvariantError rule=default_workspace_protected",

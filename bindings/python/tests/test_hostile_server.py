@@ -190,3 +190,36 @@ def test_control_characters_in_grant_ids_are_refused_before_sending(
             client.workspaces.manual_assign("ws-1", **kwargs)
         assert info.value.rule == "grant_id_invalid"
     assert server.requests == []
+
+
+def test_a_grant_listing_that_never_moves_on_ends_with_an_error_not_a_hang(
+    server: RecordingServer, client: nw.Client
+) -> None:
+    # The same page for every offset: a broken server; the walk must give up, not loop.
+    page = {"request_id": "req-same", "data": [{"id": "g-1", "email": "a@x.com"}],
+            "limit": 200, "offset": 0}
+    server.respond_with(lambda rec: Reply(200, page))
+    seen = []
+    with pytest.raises(nw.APIResponseValidationError) as info:
+        for grant in client.grants.list():
+            seen.append(grant.grant_id)
+    assert seen == ["g-1"], "the repeated grant is yielded once"
+    assert "pages in a row" in str(info.value)
+    assert len(server.requests) < 20
+
+
+def test_a_listing_page_that_is_not_json_raises_with_its_status_and_body(
+    server: RecordingServer, client: nw.Client
+) -> None:
+    server.respond_with(lambda rec: Reply(200, raw=b"<html>proxy says hi</html>"))
+    with pytest.raises(nw.APIResponseValidationError) as info:
+        client.rules.list().to_list()
+    assert info.value.status == 200 and "proxy says hi" in info.value.body
+    assert len(server.requests) == 1
+
+
+def test_a_page_without_grant_ids_is_refused(server: RecordingServer, client: nw.Client) -> None:
+    server.respond_with(lambda rec: Reply(200, {"request_id": "r", "data": [{"email": "a@x.com"}],
+                                               "limit": 200, "offset": 0}))
+    with pytest.raises(nw.APIResponseValidationError):
+        list(client.grants.list())

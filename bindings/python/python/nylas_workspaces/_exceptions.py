@@ -27,13 +27,17 @@ raises a plain :class:`APIError`; ``status`` always holds the number)::
     │   ├── ConflictError            409
     │   ├── RateLimitError           429 (``retry_after``)
     │   └── InternalServerError      5xx
+    ├── ConcurrentChangeError        a read-modify-write saw another writer's change
     └── BulkAssignError              a bulk assignment failed part-way
     BulkAssignInterrupted            Ctrl-C stopped a bulk assignment (KeyboardInterrupt)
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional, Sequence, TypedDict
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, TypedDict
+
+if TYPE_CHECKING:
+    from ._native import Workspace
 
 __all__ = [
     "NylasWorkspacesError",
@@ -53,6 +57,7 @@ __all__ = [
     "ConflictError",
     "RateLimitError",
     "InternalServerError",
+    "ConcurrentChangeError",
     "BulkAssignError",
     "BulkAssignInterrupted",
     "RetryRequest",
@@ -317,6 +322,43 @@ class RateLimitError(APIError):
 
 class InternalServerError(APIError):
     """5xx: Nylas or an email provider failed."""
+
+
+class ConcurrentChangeError(NylasWorkspacesError):
+    """A read-modify-write helper (``attach_rules``, ``detach_rules``, ``set_policy``) wrote
+    its change, read the workspace back and found something else: another writer changed it
+    at the same moment. The API has no ETag, so the client can only notice, not prevent it.
+
+    Not an HTTP error (Nylas answered every request with success), so not an ``APIError``;
+    ``ConflictError`` is the 409 status. ``workspace_id`` is the workspace, ``found`` the
+    ``Workspace`` as the re-read showed it (decide from it whether to try again), and
+    ``request_id`` the id of that re-read.
+    """
+
+    workspace_id: str
+    found: "Workspace"
+    request_id: Optional[str]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        workspace_id: str,
+        found: "Workspace",
+        request_id: Optional[str] = None,
+    ) -> None:
+        """Builds the error.
+
+        Args:
+            message: What differed, in words.
+            workspace_id: The workspace that was changed concurrently.
+            found: The workspace as read back after the write.
+            request_id: The id of the re-read, or None.
+        """
+        super().__init__(message)
+        self.workspace_id = workspace_id
+        self.found = found
+        self.request_id = request_id
 
 
 class RetryRequest(TypedDict):

@@ -3,19 +3,32 @@ import datetime
 import os
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, Awaitable, Literal, Optional, Union, final
+from typing import Any, Awaitable, Literal, Optional, TypedDict, Union, final
 
 from typing_extensions import Self, disjoint_base
 
 
+from ._listing import AsyncListing, Listing
 from ._sentinel import NOT_GIVEN, NotGiven
 
 __all__ = [
+    "Application",
+    "Applications",
+    "AsyncApplications",
     "AsyncClient",
+    "AsyncGrants",
+    "AsyncPolicies",
+    "AsyncRules",
     "AsyncWorkspaces",
     "AutoGroupJob",
     "Client",
+    "Grant",
+    "Grants",
     "ManualAssignResult",
+    "Policies",
+    "Policy",
+    "Rule",
+    "Rules",
     "Workspace",
     "Workspaces",
     "__version__",
@@ -32,6 +45,15 @@ _Report = Union[str, os.PathLike[str]]
 _When = Union[int, datetime.datetime]
 # None, requests per second, or {"rate": float, "burst": int, "adaptive": bool} ("rate" required).
 _RateLimit = Union[None, float, Mapping[str, Union[float, int, bool]]]
+
+class _Quirks(TypedDict):
+    """The emulator's live quirks, as `set_quirks` takes them."""
+
+    nested_rules_envelope: bool
+    trailing_policy_cursor: bool
+    page_size_cap: Optional[int]
+    filtered_grant_lag_secs: Optional[int]
+    omit_default_workspace_id: bool
 
 @final
 class Workspace:
@@ -143,6 +165,500 @@ class ManualAssignResult:
     __hash__: None  # type: ignore[assignment]
 
 @final
+class Grant:
+    """A grant (a connected account), as Nylas reported it: immutable, compared by value,
+    hashable. Equality leaves `request_id` out.
+
+    `workspace_id` is exactly what Nylas sent. Nylas may leave it out for grants that are
+    not Agent Accounts (`provider` other than `nylas`) and sit in the default workspace, so
+    None means "in no workspace, or in the default one": the provider tells which.
+
+    Returned by `client.grants`; not built directly.
+    """
+
+    @property
+    def grant_id(self) -> str:
+        """The grant's id."""
+    @property
+    def email(self) -> Optional[str]:
+        """The account's email address, or None when Nylas did not report one."""
+    @property
+    def name(self) -> Optional[str]:
+        """The account owner's display name, or None."""
+    @property
+    def provider(self) -> Optional[str]:
+        """The provider: `nylas` for Agent Accounts, `google`, `microsoft`, ...; or None."""
+    @property
+    def grant_status(self) -> Optional[str]:
+        """`valid` or `invalid` (new values may appear), or None."""
+    @property
+    def workspace_id(self) -> Optional[str]:
+        """The workspace the grant belongs to, as Nylas sent it (see the class docstring)."""
+    @property
+    def created_at(self) -> Optional[int]:
+        """When the grant was created, in Unix seconds, or None when Nylas did not say."""
+    @property
+    def updated_at(self) -> Optional[int]:
+        """When the grant last changed, in Unix seconds, or None when Nylas did not say."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The id of the request that returned this object, or None when the server sent
+        none.
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the grant to a plain dict.
+
+        Returns:
+            A new dict with the attribute names as keys, `request_id` left out (the
+            columns of the listings' dataframes).
+        """
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Application:
+    """The application the API key belongs to: immutable, compared by value, hashable.
+    Equality leaves `request_id` out.
+
+    Returned by `client.application.get()`; not built directly.
+    """
+
+    @property
+    def application_id(self) -> str:
+        """The application's id (empty when Nylas did not report one)."""
+    @property
+    def region(self) -> Optional[str]:
+        """Its region (`us`, `eu`, ...), or None."""
+    @property
+    def environment(self) -> Optional[str]:
+        """`production` or `staging` (new values may appear), or None."""
+    @property
+    def default_workspace_id(self) -> Optional[str]:
+        """The id of its default workspace, or None when it has none (or Nylas did not say)."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The id of the request that returned this object, or None when the server sent
+        none.
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the application to a plain dict.
+
+        Returns:
+            A new dict with the attribute names as keys, `request_id` left out (the
+            columns of the listings' dataframes).
+        """
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Policy:
+    """A policy (limits and spam settings a workspace points to with `policy_id`):
+    immutable, compared by value, hashable. Equality leaves `request_id` out.
+
+    Returned by `client.policies`; not built directly.
+    """
+
+    @property
+    def policy_id(self) -> str:
+        """The policy's id."""
+    @property
+    def name(self) -> str:
+        """Its name (empty when Nylas sent none)."""
+    @property
+    def application_id(self) -> str:
+        """The id of the application that owns it (empty when Nylas sent none)."""
+    @property
+    def created_at(self) -> Optional[int]:
+        """When the policy was created, in Unix seconds, or None when Nylas did not say."""
+    @property
+    def updated_at(self) -> Optional[int]:
+        """When the policy last changed, in Unix seconds, or None when Nylas did not say."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The id of the request that returned this object, or None when the server sent
+        none.
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the policy to a plain dict.
+
+        Returns:
+            A new dict with the attribute names as keys, `request_id` left out (the
+            columns of the listings' dataframes).
+        """
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Rule:
+    """A rule (a filter on mail that a workspace lists in `rule_ids`): immutable, compared by
+    value, hashable. Equality leaves `request_id` out.
+
+    Returned by `client.rules`; not built directly.
+    """
+
+    @property
+    def rule_id(self) -> str:
+        """The rule's id."""
+    @property
+    def name(self) -> str:
+        """Its name (empty when Nylas sent none)."""
+    @property
+    def description(self) -> Optional[str]:
+        """What it is for, or None."""
+    @property
+    def priority(self) -> Optional[int]:
+        """Its evaluation order (lower runs first), or None."""
+    @property
+    def enabled(self) -> Optional[bool]:
+        """Whether it is switched on, or None when Nylas did not say."""
+    @property
+    def trigger(self) -> Optional[str]:
+        """What triggers it (`inbound`, `outbound`, ...), or None."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The id of the request that returned this object, or None when the server sent
+        none.
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the rule to a plain dict.
+
+        Returns:
+            A new dict with the attribute names as keys, `request_id` left out (the
+            columns of the listings' dataframes).
+        """
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Grants:
+    """Synchronous access to `/v3/grants`: the grants (connected accounts) of the
+    application, and which workspace each is in.
+
+    Reached as `Client.grants`; not built directly.
+    """
+
+    def get(self, grant_id: str) -> Grant:
+        """Fetches one grant.
+
+        Args:
+            grant_id: The grant's id.
+
+        Returns:
+            The `Grant` (an awaitable of it on `AsyncGrants`).
+
+        Raises:
+            InvariantError: `grant_id` is empty, `.`, `..` or holds control characters;
+                nothing was sent.
+            NotFoundError: No such grant.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def list(
+        self,
+        workspace_id: Optional[str] = None,
+        *,
+        email: Optional[str] = None,
+        provider: Optional[str] = None,
+        grant_status: Optional[Literal["valid", "invalid"]] = None,
+        since: Optional[_When] = None,
+        before: Optional[_When] = None,
+        full_scan: bool = False,
+        page_size: Optional[int] = None,
+    ) -> Listing[Grant]:
+        """Lists grants, lazily: nothing is sent until the listing is iterated.
+
+        Pages are fetched one at a time as the listing is walked (`for grant in ...`,
+        `pages()`), or all at once by `to_list()`, `to_pandas()`, `to_polars()` and
+        `to_arrow()`. The walk asks for the oldest grants first and never yields a grant
+        twice, even when grants created meanwhile shift the offsets; it follows pages that
+        are shorter than asked and ends only on an empty one. Each iteration is a fresh
+        walk.
+
+        Args:
+            workspace_id: Only the grants of this workspace; None for every grant.
+            email: Only the grant(s) with this email address.
+            provider: Only grants of this provider (`nylas` for Agent Accounts, `google`,
+                ...).
+            grant_status: Only `"valid"` or only `"invalid"` grants.
+            since: Only grants created at or after this instant: Unix seconds (an int) or
+                a timezone-aware `datetime` (a fraction of a second rounds up).
+            before: Only grants created at or before this instant, in the same forms (a
+                fraction of a second rounds down).
+            full_scan: List every grant and keep those of `workspace_id` here instead of
+                asking Nylas to filter: Nylas's filtered listing has been seen to miss
+                grants created in the last minute or so, the full walk does not. It costs
+                a walk over every grant of the application. Grants whose `workspace_id`
+                Nylas leaves out (grants other than Agent Accounts in the default
+                workspace) never match a workspace id, in either mode.
+            page_size: Grants asked for per request, 1 to 200; None for 200.
+
+        Returns:
+            A `Listing` of `Grant` (an `AsyncListing` on `AsyncGrants`).
+
+        Raises:
+            InvariantError: A filter the API would refuse or that matches nothing: an
+                unknown `grant_status`, an empty `email` or `provider`, `since` after
+                `before`, an instant before 1970, a `page_size` outside 1 to 200, a
+                `workspace_id` that is not a usable id. Raised by this call; nothing was
+                sent.
+            TypeError: A value of the wrong type (a bool or a string for an instant, ...).
+            ValueError: `since` or `before` is a naive `datetime`.
+            OverflowError: An int too large for its setting.
+        """
+
+@final
+class AsyncGrants:
+    """Asynchronous access to `/v3/grants`: `get` returns an awaitable, `list` an
+    `AsyncListing` (`async for`).
+
+    Reached as `AsyncClient.grants`; not built directly. The methods take the same
+    arguments as those of `Grants`.
+    """
+
+    def get(self, grant_id: str) -> Awaitable[Grant]:
+        """Fetches one grant.
+
+        Args:
+            grant_id: The grant's id.
+
+        Returns:
+            The `Grant` (an awaitable of it on `AsyncGrants`).
+
+        Raises:
+            InvariantError: `grant_id` is empty, `.`, `..` or holds control characters;
+                nothing was sent.
+            NotFoundError: No such grant.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def list(
+        self,
+        workspace_id: Optional[str] = None,
+        *,
+        email: Optional[str] = None,
+        provider: Optional[str] = None,
+        grant_status: Optional[Literal["valid", "invalid"]] = None,
+        since: Optional[_When] = None,
+        before: Optional[_When] = None,
+        full_scan: bool = False,
+        page_size: Optional[int] = None,
+    ) -> AsyncListing[Grant]:
+        """Lists grants, lazily: nothing is sent until the listing is iterated.
+
+        Pages are fetched one at a time as the listing is walked (`for grant in ...`,
+        `pages()`), or all at once by `to_list()`, `to_pandas()`, `to_polars()` and
+        `to_arrow()`. The walk asks for the oldest grants first and never yields a grant
+        twice, even when grants created meanwhile shift the offsets; it follows pages that
+        are shorter than asked and ends only on an empty one. Each iteration is a fresh
+        walk.
+
+        Args:
+            workspace_id: Only the grants of this workspace; None for every grant.
+            email: Only the grant(s) with this email address.
+            provider: Only grants of this provider (`nylas` for Agent Accounts, `google`,
+                ...).
+            grant_status: Only `"valid"` or only `"invalid"` grants.
+            since: Only grants created at or after this instant: Unix seconds (an int) or
+                a timezone-aware `datetime` (a fraction of a second rounds up).
+            before: Only grants created at or before this instant, in the same forms (a
+                fraction of a second rounds down).
+            full_scan: List every grant and keep those of `workspace_id` here instead of
+                asking Nylas to filter: Nylas's filtered listing has been seen to miss
+                grants created in the last minute or so, the full walk does not. It costs
+                a walk over every grant of the application. Grants whose `workspace_id`
+                Nylas leaves out (grants other than Agent Accounts in the default
+                workspace) never match a workspace id, in either mode.
+            page_size: Grants asked for per request, 1 to 200; None for 200.
+
+        Returns:
+            A `Listing` of `Grant` (an `AsyncListing` on `AsyncGrants`).
+
+        Raises:
+            InvariantError: A filter the API would refuse or that matches nothing: an
+                unknown `grant_status`, an empty `email` or `provider`, `since` after
+                `before`, an instant before 1970, a `page_size` outside 1 to 200, a
+                `workspace_id` that is not a usable id. Raised by this call; nothing was
+                sent.
+            TypeError: A value of the wrong type (a bool or a string for an instant, ...).
+            ValueError: `since` or `before` is a naive `datetime`.
+            OverflowError: An int too large for its setting.
+        """
+
+@final
+class Applications:
+    """Synchronous access to `/v3/applications`: the application the API key belongs to.
+
+    Reached as `Client.application`; not built directly.
+    """
+
+    def get(self) -> Application:
+        """Fetches the application the API key belongs to.
+
+        Returns:
+            The `Application`, with its `default_workspace_id` (an awaitable of it on
+            `AsyncApplications`).
+
+        Raises:
+            APIError: Nylas answered with an error status (a subclass per status).
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+
+@final
+class AsyncApplications:
+    """Asynchronous access to `/v3/applications`: `get` returns an awaitable.
+
+    Reached as `AsyncClient.application`; not built directly.
+    """
+
+    def get(self) -> Awaitable[Application]:
+        """Fetches the application the API key belongs to.
+
+        Returns:
+            The `Application`, with its `default_workspace_id` (an awaitable of it on
+            `AsyncApplications`).
+
+        Raises:
+            APIError: Nylas answered with an error status (a subclass per status).
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+
+@final
+class Policies:
+    """Synchronous access to `/v3/policies`: the policies a workspace can point to.
+
+    Reached as `Client.policies`; not built directly.
+    """
+
+    def get(self, policy_id: str) -> Policy:
+        """Fetches one policy.
+
+        Args:
+            policy_id: The policy's id.
+
+        Returns:
+            The `Policy` (an awaitable of it on `AsyncPolicies`).
+
+        Raises:
+            InvariantError: `policy_id` is empty or not a usable id; nothing was sent.
+            NotFoundError: No such policy.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def list(self) -> Listing[Policy]:
+        """Lists every policy of the application, lazily: nothing is sent until the
+        listing is iterated.
+
+        Cursor pages of up to 200, fetched one at a time as the listing is walked; the
+        live API's cursor on the last page is handled. Each iteration is a fresh walk.
+
+        Returns:
+            A `Listing` of `Policy` (an `AsyncListing` on `AsyncPolicies`).
+        """
+
+@final
+class AsyncPolicies:
+    """Asynchronous access to `/v3/policies`: `get` returns an awaitable, `list` an
+    `AsyncListing` (`async for`).
+
+    Reached as `AsyncClient.policies`; not built directly.
+    """
+
+    def get(self, policy_id: str) -> Awaitable[Policy]:
+        """Fetches one policy.
+
+        Args:
+            policy_id: The policy's id.
+
+        Returns:
+            The `Policy` (an awaitable of it on `AsyncPolicies`).
+
+        Raises:
+            InvariantError: `policy_id` is empty or not a usable id; nothing was sent.
+            NotFoundError: No such policy.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def list(self) -> AsyncListing[Policy]:
+        """Lists every policy of the application, lazily: nothing is sent until the
+        listing is iterated.
+
+        Cursor pages of up to 200, fetched one at a time as the listing is walked; the
+        live API's cursor on the last page is handled. Each iteration is a fresh walk.
+
+        Returns:
+            A `Listing` of `Policy` (an `AsyncListing` on `AsyncPolicies`).
+        """
+
+@final
+class Rules:
+    """Synchronous access to `/v3/rules`: the rules a workspace can list.
+
+    Reached as `Client.rules`; not built directly.
+    """
+
+    def get(self, rule_id: str) -> Rule:
+        """Fetches one rule.
+
+        Args:
+            rule_id: The rule's id.
+
+        Returns:
+            The `Rule` (an awaitable of it on `AsyncRules`).
+
+        Raises:
+            InvariantError: `rule_id` is empty or not a usable id; nothing was sent.
+            NotFoundError: No such rule.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def list(self) -> Listing[Rule]:
+        """Lists every rule of the application, lazily: nothing is sent until the listing
+        is iterated.
+
+        Cursor pages of up to 200, fetched one at a time as the listing is walked; both
+        the documented envelope and the nested one the live API sends are understood.
+        Each iteration is a fresh walk.
+
+        Returns:
+            A `Listing` of `Rule` (an `AsyncListing` on `AsyncRules`).
+        """
+
+@final
+class AsyncRules:
+    """Asynchronous access to `/v3/rules`: `get` returns an awaitable, `list` an
+    `AsyncListing` (`async for`).
+
+    Reached as `AsyncClient.rules`; not built directly.
+    """
+
+    def get(self, rule_id: str) -> Awaitable[Rule]:
+        """Fetches one rule.
+
+        Args:
+            rule_id: The rule's id.
+
+        Returns:
+            The `Rule` (an awaitable of it on `AsyncRules`).
+
+        Raises:
+            InvariantError: `rule_id` is empty or not a usable id; nothing was sent.
+            NotFoundError: No such rule.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def list(self) -> AsyncListing[Rule]:
+        """Lists every rule of the application, lazily: nothing is sent until the listing
+        is iterated.
+
+        Cursor pages of up to 200, fetched one at a time as the listing is walked; both
+        the documented envelope and the nested one the live API sends are understood.
+        Each iteration is a fresh walk.
+
+        Returns:
+            A `Listing` of `Rule` (an `AsyncListing` on `AsyncRules`).
+        """
+
+@final
 class Workspaces:
     """Synchronous access to `/v3/workspaces`: every method blocks until Nylas answers.
 
@@ -178,6 +694,10 @@ class Workspaces:
         """
     def default(self) -> Optional[Workspace]:
         """Finds the application's default workspace.
+
+        Asks the application for its `default_workspace_id` and reads that workspace; when
+        the application does not name one, looks through the list for the workspace marked
+        `default`.
 
         Returns:
             The default `Workspace`, or None when the application has none (an awaitable of
@@ -304,6 +824,77 @@ class Workspaces:
             APIError: Nylas answered with another error status.
             APIConnectionError: No answer came (`APITimeoutError` when none came in time).
         """
+    def attach_rules(self, workspace_id: str, rule_ids: _Ids) -> Workspace:
+        """Attaches rules to a workspace, keeping its other rules and their order.
+
+        A read-modify-write done for you: the ids are first checked to be rules of the
+        application (one listing of the rules), then the workspace is read, the new ids are
+        appended after the current ones (ids already attached stay where they are), the
+        list is written only if it changes, and the workspace is read back.
+
+        Args:
+            workspace_id: The workspace's id.
+            rule_ids: A sequence of rule ids (not a single string), at least one.
+
+        Returns:
+            The `Workspace` as read back after the write, or as it was when nothing had to
+            change (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: No id, an empty id, or ids that are not rules of the application
+                (`rule == "unknown_reference"`, the message names them); nothing was changed.
+            TypeError: `rule_ids` is a single string or holds something other than strings.
+            ConcurrentChangeError: The workspace read back differs from what was written:
+                another writer changed it at the same moment (`found` is what it now holds).
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def detach_rules(self, workspace_id: str, rule_ids: _Ids) -> Workspace:
+        """Detaches rules from a workspace, keeping its other rules and their order.
+
+        Checked, written and read back as `attach_rules` is. Ids that are rules of the
+        application but not attached to the workspace are ignored.
+
+        Args:
+            workspace_id: The workspace's id.
+            rule_ids: A sequence of rule ids (not a single string), at least one.
+
+        Returns:
+            The `Workspace` as read back after the write, or as it was when nothing had to
+            change (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: No id, an empty id, or ids that are not rules of the application
+                (`rule == "unknown_reference"`); nothing was changed.
+            TypeError: `rule_ids` is a single string or holds something other than strings.
+            ConcurrentChangeError: The workspace read back differs from what was written.
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def set_policy(self, workspace_id: str, policy_id: Optional[str]) -> Workspace:
+        """Attaches a policy to a workspace, or detaches its policy.
+
+        The policy is first checked to be the application's (one read of it), then the
+        workspace is read, written only if its policy differs, and read back.
+
+        Args:
+            workspace_id: The workspace's id.
+            policy_id: The id of the policy to attach, or None to detach the current one.
+
+        Returns:
+            The `Workspace` as read back after the write, or as it was when nothing had to
+            change (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: An empty id, or one that is not a policy of the application
+                (`rule == "unknown_reference"`); nothing was changed.
+            ConcurrentChangeError: The workspace read back shows another policy.
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def manual_assign(
         self,
         workspace_id: str,
@@ -425,6 +1016,10 @@ class AsyncWorkspaces:
         """
     def default(self) -> Awaitable[Optional[Workspace]]:
         """Finds the application's default workspace.
+
+        Asks the application for its `default_workspace_id` and reads that workspace; when
+        the application does not name one, looks through the list for the workspace marked
+        `default`.
 
         Returns:
             The default `Workspace`, or None when the application has none (an awaitable of
@@ -548,6 +1143,77 @@ class AsyncWorkspaces:
                 refused).
             ValueError: `after_created_at` is a naive `datetime`.
             RateLimitError: Called again within the minute.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def attach_rules(self, workspace_id: str, rule_ids: _Ids) -> Awaitable[Workspace]:
+        """Attaches rules to a workspace, keeping its other rules and their order.
+
+        A read-modify-write done for you: the ids are first checked to be rules of the
+        application (one listing of the rules), then the workspace is read, the new ids are
+        appended after the current ones (ids already attached stay where they are), the
+        list is written only if it changes, and the workspace is read back.
+
+        Args:
+            workspace_id: The workspace's id.
+            rule_ids: A sequence of rule ids (not a single string), at least one.
+
+        Returns:
+            The `Workspace` as read back after the write, or as it was when nothing had to
+            change (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: No id, an empty id, or ids that are not rules of the application
+                (`rule == "unknown_reference"`, the message names them); nothing was changed.
+            TypeError: `rule_ids` is a single string or holds something other than strings.
+            ConcurrentChangeError: The workspace read back differs from what was written:
+                another writer changed it at the same moment (`found` is what it now holds).
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def detach_rules(self, workspace_id: str, rule_ids: _Ids) -> Awaitable[Workspace]:
+        """Detaches rules from a workspace, keeping its other rules and their order.
+
+        Checked, written and read back as `attach_rules` is. Ids that are rules of the
+        application but not attached to the workspace are ignored.
+
+        Args:
+            workspace_id: The workspace's id.
+            rule_ids: A sequence of rule ids (not a single string), at least one.
+
+        Returns:
+            The `Workspace` as read back after the write, or as it was when nothing had to
+            change (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: No id, an empty id, or ids that are not rules of the application
+                (`rule == "unknown_reference"`); nothing was changed.
+            TypeError: `rule_ids` is a single string or holds something other than strings.
+            ConcurrentChangeError: The workspace read back differs from what was written.
+            NotFoundError: No such workspace.
+            APIError: Nylas answered with another error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def set_policy(self, workspace_id: str, policy_id: Optional[str]) -> Awaitable[Workspace]:
+        """Attaches a policy to a workspace, or detaches its policy.
+
+        The policy is first checked to be the application's (one read of it), then the
+        workspace is read, written only if its policy differs, and read back.
+
+        Args:
+            workspace_id: The workspace's id.
+            policy_id: The id of the policy to attach, or None to detach the current one.
+
+        Returns:
+            The `Workspace` as read back after the write, or as it was when nothing had to
+            change (an awaitable of it on `AsyncWorkspaces`).
+
+        Raises:
+            InvariantError: An empty id, or one that is not a policy of the application
+                (`rule == "unknown_reference"`); nothing was changed.
+            ConcurrentChangeError: The workspace read back shows another policy.
+            NotFoundError: No such workspace.
             APIError: Nylas answered with another error status.
             APIConnectionError: No answer came (`APITimeoutError` when none came in time).
         """
@@ -681,6 +1347,18 @@ class Client:
     @property
     def workspaces(self) -> Workspaces:
         """The `/v3/workspaces` operations of this client."""
+    @property
+    def grants(self) -> Grants:
+        """The `/v3/grants` operations of this client."""
+    @property
+    def application(self) -> Applications:
+        """The `/v3/applications` operation of this client."""
+    @property
+    def policies(self) -> Policies:
+        """The `/v3/policies` operations of this client."""
+    @property
+    def rules(self) -> Rules:
+        """The `/v3/rules` operations of this client."""
     def with_options(
         self,
         *,
@@ -774,6 +1452,18 @@ class AsyncClient:
     @property
     def workspaces(self) -> AsyncWorkspaces:
         """The `/v3/workspaces` operations of this client."""
+    @property
+    def grants(self) -> AsyncGrants:
+        """The `/v3/grants` operations of this client."""
+    @property
+    def application(self) -> AsyncApplications:
+        """The `/v3/applications` operation of this client."""
+    @property
+    def policies(self) -> AsyncPolicies:
+        """The `/v3/policies` operations of this client."""
+    @property
+    def rules(self) -> AsyncRules:
+        """The `/v3/rules` operations of this client."""
     def with_options(
         self,
         *,
@@ -856,25 +1546,37 @@ class _EmulatorServer:
         self,
         email: str,
         *,
-        valid: bool = True,
+        valid: Optional[bool] = None,
         created_at: Optional[int] = None,
         workspace_id: Optional[str] = None,
         grant_id: Optional[str] = None,
+        provider: Optional[str] = None,
+        name: Optional[str] = None,
+        grant_status: Optional[Literal["valid", "invalid"]] = None,
+        updated_at: Optional[int] = None,
     ) -> str:
         """Creates a grant.
 
         Args:
             email: The grant's email address; its domain decides where it is placed.
-            valid: Whether the grant is valid (auto-group skips invalid ones unless asked).
+            valid: Whether the grant is valid (auto-group skips invalid ones unless asked);
+                None for valid unless `grant_status` says otherwise.
             created_at: Its creation time in Unix seconds; None for the emulator's clock.
             workspace_id: The workspace to place it in; None places it as Nylas places new
                 grants: an auto-group workspace of its domain, else the default.
             grant_id: The id to give it; None for a new one.
+            provider: Its provider (`google`, `microsoft`, ...); None for `nylas`, an Agent
+                Account.
+            name: The account owner's display name; None sends none.
+            grant_status: `"valid"` or `"invalid"`, the listing's words for `valid`; None
+                leaves it to `valid`.
+            updated_at: Its last change in Unix seconds; None for `created_at`.
 
         Returns:
             The grant's id.
 
         Raises:
+            ValueError: `grant_status` is another word, or disagrees with `valid`.
             RuntimeError: The grant cannot be created as asked (for example, an unknown
                 workspace or an id already taken), or the emulator has been stopped.
         """
@@ -911,20 +1613,104 @@ class _EmulatorServer:
         Raises:
             RuntimeError: The emulator has been stopped.
         """
-    def add_policy(self) -> str:
+    def add_policy(self, name: Optional[str] = None, *, policy_id: Optional[str] = None) -> str:
         """Creates a policy owned by the application.
+
+        Args:
+            name: Its name; None names it `Policy <id>`.
+            policy_id: The id to give it; None for a new one. An id that exists already
+                keeps the policy it names unchanged.
 
         Returns:
             The policy's id.
 
         Raises:
+            ValueError: An empty name or id.
             RuntimeError: The emulator has been stopped.
         """
-    def add_rule(self) -> str:
+    def add_rule(
+        self,
+        name: Optional[str] = None,
+        *,
+        rule_id: Optional[str] = None,
+        description: Optional[str] = None,
+        priority: Optional[int] = None,
+        enabled: Optional[bool] = None,
+        trigger: Optional[Literal["inbound", "outbound"]] = None,
+    ) -> str:
         """Creates a rule owned by the application.
+
+        Args:
+            name: Its name; None names it `Rule <id>`.
+            rule_id: The id to give it; None for a new one. An id that exists already keeps
+                the rule it names unchanged.
+            description: What the rule is for; None sends none.
+            priority: Its evaluation order, 0 to 1000; None for 10.
+            enabled: Whether it applies; None for True.
+            trigger: `"inbound"` or `"outbound"`; None for `"inbound"`.
 
         Returns:
             The rule's id.
+
+        Raises:
+            ValueError: An empty name or id, a priority outside 0 to 1000 or another
+                trigger.
+            RuntimeError: The emulator has been stopped.
+        """
+    @property
+    def quirks(self) -> _Quirks:
+        """The live quirks in force, as a dict of `set_quirks`'s keywords.
+
+        All are off (False or None) until `set_quirks` switches them on.
+        """
+    def set_quirks(
+        self,
+        *,
+        nested_rules_envelope: bool = False,
+        trailing_policy_cursor: bool = False,
+        page_size_cap: Optional[int] = None,
+        filtered_grant_lag_secs: Optional[int] = None,
+        omit_default_workspace_id: bool = False,
+    ) -> None:
+        """Switches the live behaviours of Nylas's listings that its reference does not
+        describe, so that a client's handling of them can be tested.
+
+        Every call sets all of them: a keyword left out switches its quirk off. To change
+        one, pass the others along: `emu.set_quirks(**{**emu.quirks, "page_size_cap": 3})`.
+
+        Args:
+            nested_rules_envelope: The rules listing answers `{data: {items, next_cursor}}`
+                instead of `{data: [...], next_cursor}`.
+            trailing_policy_cursor: The policies listing sends a `next_cursor` on its last
+                page too, and ends with an empty page.
+            page_size_cap: The most items any listing returns per page, whatever was asked
+                (at least 1); None for no cap.
+            filtered_grant_lag_secs: Grants created within this many seconds (by the
+                emulator's clock) are missing from grant listings filtered by
+                `workspace_id`; None for no lag.
+            omit_default_workspace_id: Grants of the default workspace whose provider is not
+                `nylas` come back without `workspace_id`.
+
+        Raises:
+            ValueError: `page_size_cap=0`.
+            TypeError: A value of the wrong type.
+            OverflowError: A negative number.
+            RuntimeError: The emulator has been stopped.
+        """
+    def set_clock(self, unix_secs: int) -> None:
+        """Moves the emulator's clock to an instant; it stays there until moved again.
+
+        Args:
+            unix_secs: The instant, in Unix seconds.
+
+        Raises:
+            RuntimeError: The emulator has been stopped.
+        """
+    def now(self) -> int:
+        """Tells the emulator's current time.
+
+        Returns:
+            The time, in Unix seconds.
 
         Raises:
             RuntimeError: The emulator has been stopped.

@@ -29,7 +29,10 @@ class Emulator(_EmulatorServer):
 
     The seeding, inspection and fault-injection methods (``add_grant``, ``grants_in``,
     ``fail_next``, ...) are the native server's own; this class adds the clients and the
-    ``with`` protocol.
+    ``with`` protocol. Policies and rules can be named (``add_policy("Strict")``,
+    ``add_rule("Block spam", priority=5)``), grants given a provider, a status and times,
+    and ``set_quirks(...)`` switches on the live behaviours of Nylas's listings that its
+    reference does not describe (``quirks`` reads them back).
 
     Args:
         api_key: The key the emulator accepts (and its clients send).
