@@ -158,7 +158,7 @@ impl GrantQuery {
         self
     }
 
-    /// Only grants created before this time (Unix seconds).
+    /// Only grants created at or before this time (Unix seconds).
     pub fn before(mut self, unix_secs: i64) -> Self {
         self.before = Some(unix_secs);
         self
