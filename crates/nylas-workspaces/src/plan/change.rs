@@ -29,7 +29,7 @@ pub enum Action {
     Update,
     /// Move grants into a workspace.
     Assign,
-    /// Take grants out of a workspace (they go back to the default workspace).
+    /// Take grants out of a workspace (they are then in no workspace).
     Remove,
     /// Delete a workspace (only with `prune`).
     Delete,
