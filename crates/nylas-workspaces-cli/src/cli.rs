@@ -13,10 +13,12 @@ use nylas_workspaces::{ClientBuilder, Error, GrantStatus, Region};
 
 /// Manage Nylas v3 workspaces from a terminal or a script.
 ///
-/// Exit codes: 0 success, 1 API or network error, 2 usage error or a request refused by a
-/// documented API rule (nothing sent), 3 bulk assignment partly failed or was stopped by
-/// SIGINT/SIGTERM/SIGHUP (see --report), 5 the assign report could not be written (at the
-/// start: nothing sent; later: sending stopped, the summary says what was done).
+/// Exit codes: 0 success, 1 API or network error (or an apply that failed part-way or is not
+/// in sync after), 2 usage error, a bad workspaces file, a plan with refusals or a request
+/// refused by a documented API rule (nothing sent), 3 bulk assignment partly failed or
+/// assign/apply was stopped by SIGINT/SIGTERM/SIGHUP (see --report), 4 plan
+/// --detailed-exitcode with changes, 5 the assign report could not be written (at the start:
+/// nothing sent; later: sending stopped, the summary says what was done).
 #[derive(Debug, Parser)]
 #[command(name = "nylas-workspaces", version)]
 pub struct Cli {
@@ -349,7 +351,7 @@ pub struct ApplyArgs {
     #[arg(short = 'y', long)]
     pub yes: bool,
     /// A folder for the journals of the grant assignments, one per workspace [default: a new
-    /// apply-<time> folder in the current directory, removed after a run that ends in sync].
+    /// apply-TIME folder in the current directory, removed after a run that ends in sync].
     #[arg(long, value_name = "DIR")]
     pub report: Option<PathBuf>,
     /// How many assignment requests run at once (default 4).

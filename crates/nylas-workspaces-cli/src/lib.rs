@@ -7,15 +7,20 @@
 //!
 //! # Contract for scripts
 //!
-//! Exit codes: 0 success; 1 API or network error (status and request id printed); 2 usage
-//! error or a request refused by a documented API rule, nothing sent; 3 bulk assignment went
-//! through in part or was stopped by a signal (the report says which ids did not); 5 the
-//! assign report could not be written (nothing sent if it failed at the start).
+//! Exit codes: 0 success; 1 API or network error (status and request id printed), or an
+//! `apply` that failed part-way or is not in sync afterwards; 2 usage error, a bad workspaces
+//! file, a plan with refusals, or a request refused by a documented API rule, nothing sent;
+//! 3 bulk assignment went through in part, or `assign`/`apply` was stopped by a signal (the
+//! report says which ids did not); 4 `plan --detailed-exitcode` with changes; 5 the assign
+//! report could not be written (nothing sent if it failed at the start).
 //!
 //! With `--json`, stdout holds exactly one JSON document: `list` an array of workspaces; `get`,
 //! `create` and `update` a workspace; `delete` `{workspace_id, deleted, request_id}`;
 //! `auto-group` `{job_id, message, request_id}`; `assign` the report (see [`report`]), also on
-//! exit code 3; any other failure `{"error": {kind, message, rule, status, request_id,
+//! exit code 3; `grants list` an array of grants; `inventory` `{workspaces, no_workspace,
+//! unknown_workspaces}`; `policies`/`rules` `list` arrays and `get` objects; `application` the
+//! application; `plan` `{changes, summary}`; `apply` `{plan, report, in_sync}`; `export`
+//! `{file}`; any other failure `{"error": {kind, message, rule, status, request_id,
 //! retryable, retry_after_secs, nothing_sent}}`. Without `--json`, results go to stdout and
 //! errors to stderr. The API key is never printed.
 //!
@@ -28,7 +33,10 @@
 //! [`commands`] and [`assign`] (what each subcommand does), [`ids_file`] (grant-id files),
 //! [`report`] (the assign report), [`render`] (all output text), [`progress`] (the bar),
 //! [`failure`] (exit codes), [`timestamp`] (`--after`), [`serve`] (`emulator`), [`tour`],
-//! [`confirm`] (the question before `delete`), [`logging`] (`-v`), [`completions`].
+//! [`confirm`] (the question before `delete` and `apply`), [`logging`] (`-v`),
+//! [`completions`], [`read`] and [`inventory`] (the read side), [`names`] (names next to
+//! ids), [`rows`] (streamed listings), [`as_code`] (`plan`, `apply`, `export`), [`stop`]
+//! (clean stops on signals).
 
 pub mod as_code;
 pub mod assign;
