@@ -50,7 +50,7 @@ _When = Union[int, datetime.datetime]
 _RateLimit = Union[None, float, Mapping[str, Union[float, int, bool]]]
 
 # A workspaces file: a path (str or path object), or its content as a dict.
-_Source = Union[str, os.PathLike[str], Mapping[str, Any]]
+_Source = Union[str, os.PathLike[str], dict[str, Any]]
 _Action = Literal["create", "update", "assign", "remove", "delete", "refused"]
 
 class _OldNew(TypedDict):
