@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import nylas_workspaces as nw
 
@@ -153,6 +153,47 @@ async def inventory_async(client: nw.AsyncClient) -> int:
     ws: nw.Workspace = await client.workspaces.set_policy("ws-1", policy.policy_id)
     print(emails, pages, app.region, frame, ws.policy_id)
     return len(rules)
+
+
+def as_code(client: nw.Client, path: Path) -> bool:
+    plan: nw.Plan = client.plan(path, prune=False)
+    lines: str = str(plan)
+    summary = plan.summary
+    moved: int = summary["grants_assigned"] + summary["grants_removed"]
+    for change in plan.changes:
+        action: str = change.action
+        old_new = change.fields.get("policy_id")
+        print(action, change.name, change.workspace_id, change.grant_ids, change.reason, old_new)
+    shape: dict[str, Any] = plan.to_dict()
+    print(lines, moved, shape, [r.reason for r in plan.refusals])
+    if plan.refusals or not plan.has_changes:
+        return plan.is_empty
+    try:
+        report: nw.ApplyReport = client.apply(plan, journal_dir=path.parent)
+    except nw.ApplyError as err:
+        left: list[nw.Change] = err.report.not_applied
+        cause: Optional[BaseException] = err.report.error
+        print(left, cause, err.report.journals)
+        return False
+    except nw.PlanFileError as err:
+        where: Optional[int] = err.line
+        print(err.file, where, err.kind, err.reason)
+        raise
+    remaining: Optional[nw.Plan] = report.remaining
+    created: list[nw.Workspace] = report.created
+    print(remaining, created, report.to_dict())
+    yaml_text: str = client.export(grants=True)
+    print(yaml_text)
+    return report.in_sync
+
+
+async def as_code_async(client: nw.AsyncClient) -> bool:
+    desired = {"version": 1, "workspaces": [{"name": "Acme", "domain": "acme.com"}]}
+    plan: nw.Plan = await client.plan(desired)
+    report: nw.ApplyReport = await client.apply(desired, prune=True, journal_dir="reports")
+    text: str = await client.export()
+    print(plan, text)
+    return report.in_sync
 
 
 if __name__ == "__main__":

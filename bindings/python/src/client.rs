@@ -641,6 +641,117 @@ resource_twins! {
 }
 
 client_twins! {
+    shared {
+        /// Plans a workspaces file against the application: what `apply` would change.
+        ///
+        /// Sends only reads (the workspaces, policies, rules and application, and every grant
+        /// once when the file lists grants). Changes the API would refuse are planned as
+        /// refusals and never attempted; see the README's "Workspaces as code" for the file
+        /// format and the rules of matching.
+        ///
+        /// Args:
+        ///     path_or_dict: The file, as a path (str or `os.PathLike`; YAML or JSON, at most
+        ///         64 MiB, `grants_file` paths relative to it), or the same content as a dict
+        ///         (`{"version": 1, "workspaces": [...]}`; `grants_file` paths relative to the
+        ///         current directory). Read and checked by this call, before anything is sent.
+        ///     prune: Also plan the deletion of every live workspace the file does not
+        ///         mention (never the default workspace).
+        ///
+        /// Returns:
+        ///     A `Plan` (an awaitable of it on `AsyncClient`).
+        ///
+        /// Raises:
+        ///     PlanFileError: The file cannot be used: unreadable, not YAML, an unknown key, a
+        ///         bad value or version, a duplicate entry, a policy or rule name that names
+        ///         nothing or several, an entry several workspaces match. `file`, `line`
+        ///         (None for a dict) and `kind` say where and what.
+        ///     TypeError: `path_or_dict` is neither a path nor a dict, or the dict holds
+        ///         values JSON cannot hold.
+        ///     APIError: Nylas answered a read with an error status.
+        ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        #[pyo3(signature = (path_or_dict, prune=false))]
+        fn plan(path_or_dict: Bound<'py, PyAny>, prune: bool)
+            => as_code::plan(crate::as_code::source(&path_or_dict, false)?, prune);
+
+        /// Brings the application to a workspaces file, or carries out a `Plan`.
+        ///
+        /// A file or dict is planned first (as `plan` does); a `Plan` is applied as it was
+        /// planned. A plan with a refusal is refused whole before anything is changed. The
+        /// changes then run in plan order: creates, updates (each workspace read again first:
+        /// one changed since the plan was made stops the run rather than being overwritten),
+        /// grant moves (through the bulk engine, one journal per workspace in `journal_dir`),
+        /// deletes. After a complete run the file is planned again: `report.in_sync` tells
+        /// whether anything is left. Nothing is rolled back after a failure; applying the
+        /// same file again finishes the job.
+        ///
+        /// Blocking (`Client`): on Ctrl-C no further step starts, a grants step sends no
+        /// further chunk, the requests in flight are given up to 30 seconds, and
+        /// `ApplyInterrupted` (a `KeyboardInterrupt`) is raised with the report. A second
+        /// Ctrl-C abandons the requests in flight. Awaitable (`AsyncClient`): cancelling the
+        /// task drops the run; give `journal_dir` to keep the record of the grant moves.
+        ///
+        /// Args:
+        ///     path_or_dict_or_plan: A path (str or `os.PathLike`) or a dict, as for `plan`,
+        ///         or a `Plan` that `plan` returned.
+        ///     prune: For a file or dict, also delete the live workspaces it does not mention
+        ///         (never the default workspace). Must stay False with a `Plan`, which keeps
+        ///         the options it was planned with.
+        ///     journal_dir: An existing folder (str or `os.PathLike`) to journal each grants
+        ///         step in (`assign-<step>-<workspace id>.jsonl`, readable by
+        ///         `resume_manual_assign`), or None for no journals.
+        ///
+        /// Returns:
+        ///     An `ApplyReport` of the complete run (an awaitable of it on `AsyncClient`).
+        ///
+        /// Raises:
+        ///     InvariantError: The plan has refusals (`rule == "plan_has_refusals"`); nothing
+        ///         was changed.
+        ///     PlanFileError: The file cannot be used (see `plan`); nothing was sent.
+        ///     ConfigurationError: `journal_dir` is not an existing folder; nothing was
+        ///         changed.
+        ///     ApplyError: The run ended early (a failure, or a concurrent change); `report`
+        ///         says what was applied and what was not, `__cause__` is the error.
+        ///     ApplyInterrupted: Ctrl-C stopped a blocking call (see above).
+        ///     TypeError: An argument of the wrong kind.
+        ///     ValueError: `prune=True` with a `Plan`.
+        ///     APIError: Nylas answered a read of the planning with an error status.
+        ///     APIConnectionError: No answer came to such a read.
+        #[pyo3(signature = (path_or_dict_or_plan, prune=false, *, journal_dir=None))]
+        fn apply(
+            path_or_dict_or_plan: Bound<'py, PyAny>,
+            prune: bool,
+            journal_dir: Option<PathBuf>,
+        ) => as_code::apply(
+            {
+                let source = crate::as_code::source(&path_or_dict_or_plan, true)?;
+                crate::as_code::check_prune(&source, prune)?;
+                source
+            },
+            prune,
+            crate::as_code::apply_options(journal_dir),
+        ), blocking = crate::as_code::apply_blocking;
+
+        /// Writes the application as a workspaces file that plans back to no changes.
+        ///
+        /// Every managed field is written (`policy: null`, `rules: []`), policies and rules
+        /// by name where the name leads back to the id, else by id. Sends only reads.
+        ///
+        /// Args:
+        ///     grants: Also list the grants of every manual (not auto-grouping) workspace
+        ///         other than the default one (one walk over every grant).
+        ///
+        /// Returns:
+        ///     The file, as YAML text (an awaitable of it on `AsyncClient`).
+        ///
+        /// Raises:
+        ///     PlanFileError: No file can describe the application (`kind ==
+        ///         "not_exportable"`, e.g. two workspaces without a domain share a name).
+        ///     APIError: Nylas answered with an error status.
+        ///     APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        #[pyo3(signature = (grants=false))]
+        fn export(grants: bool) => as_code::export(grants);
+    }
+
     /// The synchronous client: calls block the calling thread, not other Python threads.
     ///
     /// `timeout` bounds each attempt of a request, not the call: a failed attempt is retried
@@ -669,7 +780,7 @@ client_twins! {
     ///         number of seconds or a rate the client cannot use.
     ///     TypeError: An argument of the wrong type (a bool for a number, ...).
     ///     OverflowError: An int too large for its setting.
-    Client => Workspaces, Grants, Applications, Policies, Rules {
+    Client (blocking) => Workspaces, Grants, Applications, Policies, Rules {
         fn __enter__(slf: Py<Self>) -> Py<Self> {
             slf
         }
@@ -717,7 +828,7 @@ client_twins! {
     ///         number of seconds or a rate the client cannot use.
     ///     TypeError: An argument of the wrong type (a bool for a number, ...).
     ///     OverflowError: An int too large for its setting.
-    AsyncClient => AsyncWorkspaces, AsyncGrants, AsyncApplications, AsyncPolicies, AsyncRules {
+    AsyncClient (awaitable) => AsyncWorkspaces, AsyncGrants, AsyncApplications, AsyncPolicies, AsyncRules {
         fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
             future_into_py(py, async move { Ok(slf) })
         }

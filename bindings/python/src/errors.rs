@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use nylas_workspaces::plan::ApplyReport;
 use nylas_workspaces::{
     ApiError, ApiErrorKind, Error, GrantRef, JournalError, JournalErrorKind, ManualAssignOutcome,
     RecordedError,
@@ -78,6 +79,38 @@ pub fn to_py_err(py: Python<'_>, err: Error) -> PyErr {
     build(py, &err, None).unwrap_or_else(|e| e)
 }
 
+/// The Python exception object for `err`, to keep as a value (`ApplyReport.error`).
+pub fn exception_value(py: Python<'_>, err: &Error) -> PyResult<Py<PyAny>> {
+    let exc = build(py, err, None).unwrap_or_else(|e| e);
+    Ok(exc.into_value(py).into_any())
+}
+
+/// The `ApplyInterrupted` (a `KeyboardInterrupt`) for an apply stopped by Ctrl-C, carrying
+/// its report.
+pub fn apply_interrupted(py: Python<'_>, report: &ApplyReport) -> PyErr {
+    let message = format!("apply interrupted: {report}");
+    apply_exception(py, Class::ApplyInterrupted, &message, report).unwrap_or_else(|e| e)
+}
+
+/// `ApplyError` or `ApplyInterrupted` with `report`, and the error that ended the run (if
+/// any) as `__cause__`.
+fn apply_exception(
+    py: Python<'_>,
+    class: Class,
+    message: &str,
+    report: &ApplyReport,
+) -> PyResult<PyErr> {
+    let view = Bound::new(py, crate::plan_models::ApplyReport::new(py, report)?)?;
+    let cause = view.getattr("error")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("report", &view)?;
+    let exc = class.instantiate(py, message, &kwargs)?;
+    if !cause.is_none() {
+        exc.set_cause(py, Some(PyErr::from_value(cause)));
+    }
+    Ok(exc)
+}
+
 /// The exception classes this module raises, each bound once (see [`Class::get`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -101,10 +134,13 @@ enum Class {
     Bulk,
     BulkInterrupted,
     ConcurrentChange,
+    PlanFile,
+    Apply,
+    ApplyInterrupted,
 }
 
 impl Class {
-    const COUNT: usize = Self::ConcurrentChange as usize + 1;
+    const COUNT: usize = Self::ApplyInterrupted as usize + 1;
 
     fn name(self) -> &'static str {
         match self {
@@ -128,6 +164,9 @@ impl Class {
             Self::Bulk => "BulkAssignError",
             Self::BulkInterrupted => "BulkAssignInterrupted",
             Self::ConcurrentChange => "ConcurrentChangeError",
+            Self::PlanFile => "PlanFileError",
+            Self::Apply => "ApplyError",
+            Self::ApplyInterrupted => "ApplyInterrupted",
         }
     }
 
@@ -217,6 +256,16 @@ fn build(py: Python<'_>, err: &Error, report: Option<&Path>) -> PyResult<PyErr> 
             Class::Bulk
         }
         Error::Config { .. } => Class::Configuration,
+        Error::PlanFile(file) => {
+            kwargs.set_item("file", file.file.as_deref())?;
+            kwargs.set_item("line", file.line)?;
+            kwargs.set_item("kind", file.kind.as_str())?;
+            kwargs.set_item("reason", &file.message)?;
+            Class::PlanFile
+        }
+        Error::ApplyPartial(report) => {
+            return apply_exception(py, Class::Apply, &message, report);
+        }
         Error::Conflict(conflict) => {
             kwargs.set_item("workspace_id", &conflict.workspace_id)?;
             kwargs.set_item(

@@ -9,6 +9,7 @@
 mod twins;
 
 mod args;
+mod as_code;
 mod client;
 mod emulator;
 mod errors;
@@ -16,6 +17,7 @@ mod logging;
 mod models;
 mod numbers;
 mod pager;
+mod plan_models;
 mod read;
 mod read_models;
 mod runtime;
@@ -40,6 +42,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<read_models::Application>()?;
     m.add_class::<read_models::Policy>()?;
     m.add_class::<read_models::Rule>()?;
+    m.add_class::<plan_models::Plan>()?;
+    m.add_class::<plan_models::Change>()?;
+    m.add_class::<plan_models::ApplyReport>()?;
     m.add_class::<models::Workspace>()?;
     m.add_class::<models::AutoGroupJob>()?;
     m.add_class::<models::ManualAssignResult>()?;

@@ -126,16 +126,43 @@ macro_rules! resource_twins {
 
 /// Defines the client classes, each holding its resource, with one shared constructor.
 ///
-/// Every entry names the class and, after its docstring, the resource classes it exposes as
-/// `.workspaces`, `.grants`, `.application`, `.policies` and `.rules`, and lists in braces the methods only it has (the context-manager protocol,
-/// which differs between blocking and awaitable). The constructor's long signature and the
-/// `__repr__` are written here once.
+/// The list starts with `shared { ... }`: the methods both clients have on themselves
+/// (`client.plan(...)`, not `client.workspaces...`), written once like the entries of
+/// [`resource_twins!`] (`=> as_code::f(arguments...)` runs `crate::as_code::ops::f` with the
+/// crate client first, on the blocking client through `runtime::block_on` or an optional
+/// `, blocking = path`, on the awaitable one handed to asyncio).
+///
+/// Every client entry then names the class, whether it is the `(blocking)` or the `(awaitable)`
+/// twin, and after its docstring the resource classes it exposes as `.workspaces`,
+/// `.grants`, `.application`, `.policies` and `.rules`, and lists in braces the methods only
+/// it has (the context-manager protocol, which differs between blocking and awaitable). The
+/// constructor's long signature and the `__repr__` are written here once.
 macro_rules! client_twins {
-    ($(
+    (
+        shared $shared:tt
+        $(
+            $(#[$meta:meta])*
+            $client:ident ($mode:ident) => $resource:ident, $grants:ident, $application:ident,
+                $policies:ident, $rules:ident { $($extra:tt)* }
+        )*
+    ) => {$(
+        client_twins!(@client $shared
+            $(#[$meta])*
+            $client ($mode) => $resource, $grants, $application, $policies, $rules { $($extra)* }
+        );
+    )*};
+    (
+        @client {
+            $(
+                $(#[$smeta:meta])*
+                fn $sname:ident($($sparams:tt)*)
+                    => as_code::$sop:ident($($scall:expr),* $(,)?) $(, blocking = $sblocking:path)?;
+            )*
+        }
         $(#[$meta:meta])*
-        $client:ident => $resource:ident, $grants:ident, $application:ident, $policies:ident,
-            $rules:ident { $($extra:tt)* }
-    )*) => {$(
+        $client:ident ($mode:ident) => $resource:ident, $grants:ident, $application:ident,
+            $policies:ident, $rules:ident { $($extra:tt)* }
+    ) => {
         $(#[$meta])*
         #[pyclass(frozen, module = "nylas_workspaces")]
         pub struct $client {
@@ -244,7 +271,28 @@ macro_rules! client_twins {
                 Self::over(py, client)
             }
 
+            $(
+                $(#[$smeta])*
+                fn $sname<'py>(&self, py: Python<'py>, $($sparams)*)
+                    -> PyResult<Bound<'py, PyAny>>
+                {
+                    let client = self.workspaces.get().client.clone();
+                    client_twins!(@call $mode py, client, $sop, [$($scall),*] [$($sblocking)?])
+                }
+            )*
+
             $($extra)*
         }
-    )*};
+    };
+    (@call blocking $py:ident, $client:ident, $op:ident, [$($call:expr),*] []) => {
+        errors::Answer(runtime::block_on($py, crate::as_code::ops::$op($client, $($call),*))?)
+            .into_pyobject($py)
+    };
+    (@call blocking $py:ident, $client:ident, $op:ident, [$($call:expr),*] [$blocking:path]) => {
+        $blocking($py, $client, $($call),*)
+    };
+    (@call awaitable $py:ident, $client:ident, $op:ident, [$($call:expr),*] [$($blocking:path)?]) => {{
+        let call = crate::as_code::ops::$op($client, $($call),*);
+        future_into_py($py, async move { Ok(errors::Answer(call.await)) })
+    }};
 }

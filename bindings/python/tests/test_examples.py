@@ -47,6 +47,16 @@ EXPECTED: dict[str, list[str]] = {
         "refused before sending: unknown_reference",
         "grants per provider: {'google': 1, 'nylas': 4}",
     ],
+    "as_code.py": [
+        "+ create Acme (acme.com, auto_group, policy Standard limits, rules [Block spam])",
+        "+ create Field team (manual)",
+        "→ assign 2 grants to Field team",
+        "summary: {'create': 2,",
+        "refused: auto_group: true needs a domain to group by",
+        "apply refused before sending: plan_has_refusals",
+        "applied 3 change(s), in sync: True",
+        "export plans back to nothing: True",
+    ],
     "errors.py": [
         "InvariantError rule=auto_group_requires_domain",
         "InvariantError rule=default_workspace_protected",

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from ._exceptions import (
     APIConnectionError,
+    ApplyError,
+    ApplyInterrupted,
     APIError,
     APIResponseValidationError,
     APITimeoutError,
@@ -36,6 +38,7 @@ from ._exceptions import (
     NotFoundError,
     NylasWorkspacesError,
     PermissionDeniedError,
+    PlanFileError,
     RateLimitError,
     RetryRequest,
 )
@@ -43,6 +46,7 @@ from ._listing import AsyncListing, Listing
 from ._native import (
     Application,
     Applications,
+    ApplyReport,
     AsyncApplications,
     AsyncClient,
     AsyncGrants,
@@ -50,10 +54,12 @@ from ._native import (
     AsyncRules,
     AsyncWorkspaces,
     AutoGroupJob,
+    Change,
     Client,
     Grant,
     Grants,
     ManualAssignResult,
+    Plan,
     Policies,
     Policy,
     Rule,
@@ -92,6 +98,9 @@ __all__ = [
     "Rule",
     "Listing",
     "AsyncListing",
+    "Plan",
+    "Change",
+    "ApplyReport",
     "NOT_GIVEN",
     "NotGiven",
     "NotGivenOr",
@@ -115,6 +124,9 @@ __all__ = [
     "InternalServerError",
     "BulkAssignError",
     "BulkAssignInterrupted",
+    "PlanFileError",
+    "ApplyError",
+    "ApplyInterrupted",
     "RetryRequest",
     "__version__",
 ]

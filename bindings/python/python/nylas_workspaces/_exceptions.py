@@ -28,8 +28,11 @@ raises a plain :class:`APIError`; ``status`` always holds the number)::
     │   ├── RateLimitError           429 (``retry_after``)
     │   └── InternalServerError      5xx
     ├── ConcurrentChangeError        a read-modify-write saw another writer's change
-    └── BulkAssignError              a bulk assignment failed part-way
+    ├── BulkAssignError              a bulk assignment failed part-way
+    ├── PlanFileError                a workspaces file cannot be used (ValueError)
+    └── ApplyError                   an apply ended early (``report``)
     BulkAssignInterrupted            Ctrl-C stopped a bulk assignment (KeyboardInterrupt)
+    ApplyInterrupted                 Ctrl-C stopped an apply (KeyboardInterrupt)
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, TypedDict
 
 if TYPE_CHECKING:
-    from ._native import Workspace
+    from ._native import ApplyReport, Workspace
 
 __all__ = [
     "NylasWorkspacesError",
@@ -60,6 +63,9 @@ __all__ = [
     "ConcurrentChangeError",
     "BulkAssignError",
     "BulkAssignInterrupted",
+    "PlanFileError",
+    "ApplyError",
+    "ApplyInterrupted",
     "RetryRequest",
 ]
 
@@ -564,3 +570,96 @@ class BulkAssignInterrupted(_BulkOutcome, KeyboardInterrupt):
             retry=retry,
             report=report,
         )
+
+
+class PlanFileError(NylasWorkspacesError, ValueError):
+    """A workspaces file (or the dict given instead) cannot be used; nothing was changed.
+
+    Raised while the file is read (it is not YAML, an unknown key, a bad value or version, a
+    duplicate entry, an unreadable ``grants_file``) and while it is planned (a policy or rule
+    name that names nothing or several, an entry several live workspaces match). The message
+    reads ``file:line: what is wrong``. ``file`` is the path as given (None for a dict),
+    ``line`` the 1-based line (None when the problem is on none, and always for a dict),
+    ``kind`` one of ``"io"``, ``"syntax"``, ``"version"``, ``"unknown_key"``,
+    ``"invalid_value"``, ``"duplicate_entry"``, ``"grants_file"``, ``"unknown_reference"``,
+    ``"ambiguous_reference"``, ``"ambiguous_match"`` and ``"not_exportable"``, and
+    ``reason`` what is wrong without the place.
+    """
+
+    file: Optional[str]
+    line: Optional[int]
+    kind: str
+    reason: str
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        file: Optional[str] = None,
+        line: Optional[int] = None,
+        reason: Optional[str] = None,
+    ) -> None:
+        """Builds the error.
+
+        Args:
+            message: What is wrong and where, in words.
+            kind: The kind of problem (see the class docstring).
+            file: The file as it was given, or None.
+            line: The 1-based line, or None.
+            reason: What is wrong without the place; None takes ``message``.
+        """
+        super().__init__(message)
+        self.kind = kind
+        self.file = file
+        self.line = line
+        self.reason = message if reason is None else reason
+
+
+class ApplyError(NylasWorkspacesError):
+    """An apply ended early: a step failed, or a workspace changed since the plan was made.
+
+    Nothing is rolled back. ``report`` (an ``ApplyReport``) holds what was applied and what
+    was not; ``report.error`` and ``__cause__`` are the exception that ended the run (a
+    ``ConcurrentChangeError`` for a concurrent change, a ``BulkAssignError`` for grant moves
+    that failed part-way, an ``APIError``, ...). Planning or applying the same file again
+    finishes the job: the new plan holds only what is left. Also raised when every change
+    went through but the file could not be planned again, so whether the application is in
+    sync is unknown (``report.not_applied`` is then empty).
+    """
+
+    report: "ApplyReport"
+
+    def __init__(self, message: str, *, report: "ApplyReport") -> None:
+        """Builds the error.
+
+        Args:
+            message: What ended the run, in words.
+            report: What the run did.
+        """
+        super().__init__(message)
+        self.report = report
+
+
+class ApplyInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a blocking ``apply``; what it did is in ``report``.
+
+    No step started after the Ctrl-C and a grants step in progress sent no further chunk,
+    the requests in flight having been allowed to finish, so ``report.applied`` and
+    ``report.not_applied`` are exact. It is a ``KeyboardInterrupt`` (not an ``Exception``),
+    so ``except Exception`` lets it through. Apply the same file again to finish.
+    """
+
+    message: str
+    report: "ApplyReport"
+
+    def __init__(self, message: str, *, report: "ApplyReport") -> None:
+        """Builds the error.
+
+        Args:
+            message: What was done when the run stopped, in words.
+            report: What the run did.
+        """
+        super().__init__(message)
+        self.message = message
+        self.report = report

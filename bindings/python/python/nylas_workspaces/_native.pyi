@@ -14,6 +14,7 @@ from ._sentinel import NOT_GIVEN, NotGiven
 __all__ = [
     "Application",
     "Applications",
+    "ApplyReport",
     "AsyncApplications",
     "AsyncClient",
     "AsyncGrants",
@@ -21,10 +22,12 @@ __all__ = [
     "AsyncRules",
     "AsyncWorkspaces",
     "AutoGroupJob",
+    "Change",
     "Client",
     "Grant",
     "Grants",
     "ManualAssignResult",
+    "Plan",
     "Policies",
     "Policy",
     "Rule",
@@ -45,6 +48,28 @@ _Report = Union[str, os.PathLike[str]]
 _When = Union[int, datetime.datetime]
 # None, requests per second, or {"rate": float, "burst": int, "adaptive": bool} ("rate" required).
 _RateLimit = Union[None, float, Mapping[str, Union[float, int, bool]]]
+
+# A workspaces file: a path (str or path object), or its content as a dict.
+_Source = Union[str, os.PathLike[str], dict[str, Any]]
+_Action = Literal["create", "update", "assign", "remove", "delete", "refused"]
+
+class _OldNew(TypedDict):
+    """A managed field's value before and after a change."""
+
+    old: Any
+    new: Any
+
+class _PlanSummary(TypedDict):
+    """How many changes of each kind a plan holds, and how many grants move."""
+
+    create: int
+    update: int
+    delete: int
+    assign: int
+    remove: int
+    refused: int
+    grants_assigned: int
+    grants_removed: int
 
 class _Quirks(TypedDict):
     """The emulator's live quirks, as `set_quirks` takes them."""
@@ -163,6 +188,157 @@ class ManualAssignResult:
         """
     def __eq__(self, value: object, /) -> bool: ...
     __hash__: None  # type: ignore[assignment]
+
+@final
+class Change:
+    """One step of a plan: what it does and to which workspace. Immutable, compared by value.
+
+    `str(change)` is its plan line (`+ create Acme (acme.com, auto_group)`), and `to_dict()`
+    its JSON form. Returned in `Plan.changes` and `ApplyReport.applied`; not built directly.
+    """
+
+    @property
+    def action(self) -> _Action:
+        """What the change does: `"create"`, `"update"`, `"assign"`, `"remove"`, `"delete"` or
+        `"refused"`.
+        """
+    @property
+    def name(self) -> str:
+        """The name of the workspace the change is about (the file's, for a create)."""
+    @property
+    def domain(self) -> Optional[str]:
+        """The domain of that workspace, or None."""
+    @property
+    def workspace_id(self) -> Optional[str]:
+        """The id of that workspace; None for a workspace the plan creates."""
+    @property
+    def fields(self) -> dict[str, _OldNew]:
+        """For a create or an update, each managed field that changes, keyed by `name`,
+        `domain`, `auto_group`, `policy_id` or `rule_ids`, as `{"old": ..., "new": ...}`
+        (policies and rules by id; `old` is None for a create). Empty for other actions.
+        """
+    @property
+    def grant_ids(self) -> list[str]:
+        """For an assign or a remove, the ids of the grants that move (a list; empty for other
+        actions). `to_dict()` shows only their count, as the CLI's JSON does.
+        """
+    @property
+    def reason(self) -> Optional[str]:
+        """For a refused change, why the API would refuse it, in words; else None."""
+    @property
+    def refusal(self) -> Optional[str]:
+        """For a refused change, the kind of refusal: `"domain_change"`,
+        `"default_workspace_field"`, `"grants_on_auto_group"`, `"auto_group_without_domain"`
+        or `"no_default_workspace"`; else None.
+        """
+    @property
+    def default(self) -> bool:
+        """True for an update of the application's default workspace."""
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the change to its JSON form.
+
+        Returns:
+            A new dict: `action`, `workspace` (`name`, `domain`, `workspace_id`), and as the
+            action needs `fields`, `grants` (a count) or `reason`.
+        """
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class Plan:
+    """What `apply` would do to bring the application to a file, in the order it does it:
+    refusals first, then creates, updates, grant moves and deletes.
+
+    `str(plan)` is one line per change (empty when the application is in sync), `to_dict()`
+    the JSON the CLI's `plan --json` prints. Pass the plan to `client.apply` to carry out
+    exactly these changes: it remembers the file and the workspaces it saw, so a workspace
+    changed since is noticed. Equality compares the changes. Returned by `client.plan`; not
+    built directly.
+    """
+
+    @property
+    def changes(self) -> list[Change]:
+        """The changes, in apply order (refusals first): a list of `Change`."""
+    @property
+    def has_changes(self) -> bool:
+        """True when there is something to apply (a change that is not a refusal)."""
+    @property
+    def is_empty(self) -> bool:
+        """True when the plan holds nothing at all, refusals included: the application is in
+        sync with the file.
+        """
+    @property
+    def refusals(self) -> list[Change]:
+        """The refused changes (a list of `Change`); while there is one, `apply` sends nothing."""
+    @property
+    def summary(self) -> _PlanSummary:
+        """The counts, as a dict: `create`, `update`, `delete`, `assign`, `remove`, `refused`,
+        `grants_assigned` and `grants_removed`.
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the plan to its JSON form, the one `plan --json` prints.
+
+        Returns:
+            A new dict `{"changes": [...], "summary": {...}}`; each change as
+            `Change.to_dict()` gives it.
+        """
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class ApplyReport:
+    """What an apply did: the changes carried out and not, the grant moves, and whether the
+    application was found in sync afterwards.
+
+    Returned by `client.apply` after a complete run, and carried by `ApplyError.report` and
+    `ApplyInterrupted.report` after one that ended early; not built directly.
+    """
+
+    @property
+    def applied(self) -> list[Change]:
+        """The changes carried out, in order (a list of `Change`)."""
+    @property
+    def not_applied(self) -> list[Change]:
+        """The changes not carried out after a failure or a stop, the failed step's included
+        (a list of `Change`; empty after a complete run).
+        """
+    @property
+    def in_sync(self) -> bool:
+        """True when the run completed and planning the file again found nothing left to do."""
+    @property
+    def stopped(self) -> bool:
+        """True when Ctrl-C (the stop flag) ended the run."""
+    @property
+    def error(self) -> Optional[BaseException]:
+        """The exception that ended the run early (a `ConcurrentChangeError`, a
+        `BulkAssignError`, an `APIError`, ...), or None.
+        """
+    @property
+    def remaining(self) -> Optional[Plan]:
+        """The plan made again after a complete run (empty when in sync), or None when the run
+        did not complete or there was no file to plan again.
+        """
+    @property
+    def created(self) -> list[Workspace]:
+        """The workspaces created, as Nylas answered (a list of `Workspace`)."""
+    @property
+    def assignments(self) -> list[ManualAssignResult]:
+        """The outcome of each grants step (a list of `ManualAssignResult`)."""
+    @property
+    def journals(self) -> list[str]:
+        """The journals written, one per grants step (a list of str paths); each can be
+        finished with `client.workspaces.resume_manual_assign(path)`.
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """Converts the report to its JSON form, the crate's (and the CLI's `apply --json`
+        `report`).
+
+        Returns:
+            A new dict: `applied` and `not_applied` (changes as `Change.to_dict()` gives
+            them), `error` (its text, or None), `stopped`, `in_sync`, `journals` and
+            `remaining` (a plan's dict, or None).
+        """
 
 @final
 class Grant:
@@ -1391,6 +1567,104 @@ class Client:
                 value, or a number the constructor would refuse.
             TypeError: An argument of the wrong kind.
         """
+    def plan(self, path_or_dict: _Source, prune: bool = False) -> Plan:
+        """Plans a workspaces file against the application: what `apply` would change.
+
+        Sends only reads (the workspaces, policies, rules and application, and every grant
+        once when the file lists grants). Changes the API would refuse are planned as
+        refusals and never attempted; see the README's "Workspaces as code" for the file
+        format and the rules of matching.
+
+        Args:
+            path_or_dict: The file, as a path (str or `os.PathLike`; YAML or JSON, at most
+                64 MiB, `grants_file` paths relative to it), or the same content as a dict
+                (`{"version": 1, "workspaces": [...]}`; `grants_file` paths relative to the
+                current directory). Read and checked by this call, before anything is sent.
+            prune: Also plan the deletion of every live workspace the file does not
+                mention (never the default workspace).
+
+        Returns:
+            A `Plan` (an awaitable of it on `AsyncClient`).
+
+        Raises:
+            PlanFileError: The file cannot be used: unreadable, not YAML, an unknown key, a
+                bad value or version, a duplicate entry, a policy or rule name that names
+                nothing or several, an entry several workspaces match. `file`, `line`
+                (None for a dict) and `kind` say where and what.
+            TypeError: `path_or_dict` is neither a path nor a dict, or the dict holds
+                values JSON cannot hold.
+            APIError: Nylas answered a read with an error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def apply(self,
+        path_or_dict_or_plan: Union[_Source, Plan],
+        prune: bool = False,
+        *,
+        journal_dir: Optional[_Report] = None,
+    ) -> ApplyReport:
+        """Brings the application to a workspaces file, or carries out a `Plan`.
+
+        A file or dict is planned first (as `plan` does); a `Plan` is applied as it was
+        planned. A plan with a refusal is refused whole before anything is changed. The
+        changes then run in plan order: creates, updates (each workspace read again first:
+        one changed since the plan was made stops the run rather than being overwritten),
+        grant moves (through the bulk engine, one journal per workspace in `journal_dir`),
+        deletes. After a complete run the file is planned again: `report.in_sync` tells
+        whether anything is left. Nothing is rolled back after a failure; applying the
+        same file again finishes the job.
+
+        Blocking (`Client`): on Ctrl-C no further step starts, a grants step sends no
+        further chunk, the requests in flight are given up to 30 seconds, and
+        `ApplyInterrupted` (a `KeyboardInterrupt`) is raised with the report. A second
+        Ctrl-C abandons the requests in flight. Awaitable (`AsyncClient`): cancelling the
+        task drops the run; give `journal_dir` to keep the record of the grant moves.
+
+        Args:
+            path_or_dict_or_plan: A path (str or `os.PathLike`) or a dict, as for `plan`,
+                or a `Plan` that `plan` returned.
+            prune: For a file or dict, also delete the live workspaces it does not mention
+                (never the default workspace). Must stay False with a `Plan`, which keeps
+                the options it was planned with.
+            journal_dir: An existing folder (str or `os.PathLike`) to journal each grants
+                step in (`assign-<step>-<workspace id>.jsonl`, readable by
+                `resume_manual_assign`), or None for no journals.
+
+        Returns:
+            An `ApplyReport` of the complete run (an awaitable of it on `AsyncClient`).
+
+        Raises:
+            InvariantError: The plan has refusals (`rule == "plan_has_refusals"`); nothing
+                was changed.
+            PlanFileError: The file cannot be used (see `plan`); nothing was sent.
+            ConfigurationError: `journal_dir` is not an existing folder; nothing was
+                changed.
+            ApplyError: The run ended early (a failure, or a concurrent change); `report`
+                says what was applied and what was not, `__cause__` is the error.
+            ApplyInterrupted: Ctrl-C stopped a blocking call (see above).
+            TypeError: An argument of the wrong kind.
+            ValueError: `prune=True` with a `Plan`.
+            APIError: Nylas answered a read of the planning with an error status.
+            APIConnectionError: No answer came to such a read.
+        """
+    def export(self, grants: bool = False) -> str:
+        """Writes the application as a workspaces file that plans back to no changes.
+
+        Every managed field is written (`policy: null`, `rules: []`), policies and rules
+        by name where the name leads back to the id, else by id. Sends only reads.
+
+        Args:
+            grants: Also list the grants of every manual (not auto-grouping) workspace
+                other than the default one (one walk over every grant).
+
+        Returns:
+            The file, as YAML text (an awaitable of it on `AsyncClient`).
+
+        Raises:
+            PlanFileError: No file can describe the application (`kind ==
+                "not_exportable"`, e.g. two workspaces without a domain share a name).
+            APIError: Nylas answered with an error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
     def __enter__(self) -> Client: ...
     def __exit__(
         self,
@@ -1495,6 +1769,104 @@ class AsyncClient:
                 `Content-Length`, `Transfer-Encoding`, `Connection`), an invalid header name or
                 value, or a number the constructor would refuse.
             TypeError: An argument of the wrong kind.
+        """
+    def plan(self, path_or_dict: _Source, prune: bool = False) -> Awaitable[Plan]:
+        """Plans a workspaces file against the application: what `apply` would change.
+
+        Sends only reads (the workspaces, policies, rules and application, and every grant
+        once when the file lists grants). Changes the API would refuse are planned as
+        refusals and never attempted; see the README's "Workspaces as code" for the file
+        format and the rules of matching.
+
+        Args:
+            path_or_dict: The file, as a path (str or `os.PathLike`; YAML or JSON, at most
+                64 MiB, `grants_file` paths relative to it), or the same content as a dict
+                (`{"version": 1, "workspaces": [...]}`; `grants_file` paths relative to the
+                current directory). Read and checked by this call, before anything is sent.
+            prune: Also plan the deletion of every live workspace the file does not
+                mention (never the default workspace).
+
+        Returns:
+            A `Plan` (an awaitable of it on `AsyncClient`).
+
+        Raises:
+            PlanFileError: The file cannot be used: unreadable, not YAML, an unknown key, a
+                bad value or version, a duplicate entry, a policy or rule name that names
+                nothing or several, an entry several workspaces match. `file`, `line`
+                (None for a dict) and `kind` say where and what.
+            TypeError: `path_or_dict` is neither a path nor a dict, or the dict holds
+                values JSON cannot hold.
+            APIError: Nylas answered a read with an error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
+        """
+    def apply(self,
+        path_or_dict_or_plan: Union[_Source, Plan],
+        prune: bool = False,
+        *,
+        journal_dir: Optional[_Report] = None,
+    ) -> Awaitable[ApplyReport]:
+        """Brings the application to a workspaces file, or carries out a `Plan`.
+
+        A file or dict is planned first (as `plan` does); a `Plan` is applied as it was
+        planned. A plan with a refusal is refused whole before anything is changed. The
+        changes then run in plan order: creates, updates (each workspace read again first:
+        one changed since the plan was made stops the run rather than being overwritten),
+        grant moves (through the bulk engine, one journal per workspace in `journal_dir`),
+        deletes. After a complete run the file is planned again: `report.in_sync` tells
+        whether anything is left. Nothing is rolled back after a failure; applying the
+        same file again finishes the job.
+
+        Blocking (`Client`): on Ctrl-C no further step starts, a grants step sends no
+        further chunk, the requests in flight are given up to 30 seconds, and
+        `ApplyInterrupted` (a `KeyboardInterrupt`) is raised with the report. A second
+        Ctrl-C abandons the requests in flight. Awaitable (`AsyncClient`): cancelling the
+        task drops the run; give `journal_dir` to keep the record of the grant moves.
+
+        Args:
+            path_or_dict_or_plan: A path (str or `os.PathLike`) or a dict, as for `plan`,
+                or a `Plan` that `plan` returned.
+            prune: For a file or dict, also delete the live workspaces it does not mention
+                (never the default workspace). Must stay False with a `Plan`, which keeps
+                the options it was planned with.
+            journal_dir: An existing folder (str or `os.PathLike`) to journal each grants
+                step in (`assign-<step>-<workspace id>.jsonl`, readable by
+                `resume_manual_assign`), or None for no journals.
+
+        Returns:
+            An `ApplyReport` of the complete run (an awaitable of it on `AsyncClient`).
+
+        Raises:
+            InvariantError: The plan has refusals (`rule == "plan_has_refusals"`); nothing
+                was changed.
+            PlanFileError: The file cannot be used (see `plan`); nothing was sent.
+            ConfigurationError: `journal_dir` is not an existing folder; nothing was
+                changed.
+            ApplyError: The run ended early (a failure, or a concurrent change); `report`
+                says what was applied and what was not, `__cause__` is the error.
+            ApplyInterrupted: Ctrl-C stopped a blocking call (see above).
+            TypeError: An argument of the wrong kind.
+            ValueError: `prune=True` with a `Plan`.
+            APIError: Nylas answered a read of the planning with an error status.
+            APIConnectionError: No answer came to such a read.
+        """
+    def export(self, grants: bool = False) -> Awaitable[str]:
+        """Writes the application as a workspaces file that plans back to no changes.
+
+        Every managed field is written (`policy: null`, `rules: []`), policies and rules
+        by name where the name leads back to the id, else by id. Sends only reads.
+
+        Args:
+            grants: Also list the grants of every manual (not auto-grouping) workspace
+                other than the default one (one walk over every grant).
+
+        Returns:
+            The file, as YAML text (an awaitable of it on `AsyncClient`).
+
+        Raises:
+            PlanFileError: No file can describe the application (`kind ==
+                "not_exportable"`, e.g. two workspaces without a domain share a name).
+            APIError: Nylas answered with an error status.
+            APIConnectionError: No answer came (`APITimeoutError` when none came in time).
         """
     def __aenter__(self) -> Awaitable[AsyncClient]: ...
     def __aexit__(
