@@ -104,48 +104,34 @@ pub(crate) fn answer_request_id(reply: &Reply, body_id: Option<String>) -> Optio
 pub(crate) fn grant_page(reply: &Reply) -> Result<Vec<Grant>> {
     let page: types::GrantListResponse = reply.decode()?;
     let request_id = answer_request_id(reply, page.request_id);
-    page.data
-        .into_iter()
-        .map(|wire| {
-            Grant::from_wire(wire, request_id.clone())
-                .ok_or_else(|| reply.undecodable("a grant has no `id`".into(), None))
-        })
-        .collect()
+    items(reply, page.data, request_id, "grant", Grant::from_wire)
 }
 
 /// The grant in a `{request_id, data}` answer.
 pub(crate) fn single_grant(reply: &Reply) -> Result<Grant> {
     let response: types::GrantResponse = reply.decode()?;
     let request_id = answer_request_id(reply, response.request_id);
-    let wire = response
-        .data
-        .ok_or_else(|| reply.undecodable("the answer has no `data`".into(), None))?;
-    Grant::from_wire(wire, request_id)
-        .ok_or_else(|| reply.undecodable("the grant has no `id`".into(), None))
+    single(reply, response.data, request_id, "grant", Grant::from_wire)
 }
 
 /// The application in a `{request_id, data}` answer.
 pub(crate) fn application(reply: &Reply) -> Result<Application> {
     let response: types::ApplicationResponse = reply.decode()?;
     let request_id = answer_request_id(reply, response.request_id);
-    let wire = response
-        .data
-        .ok_or_else(|| reply.undecodable("the answer has no `data`".into(), None))?;
-    Ok(Application::from_wire(wire, request_id))
+    single(
+        reply,
+        response.data,
+        request_id,
+        "application",
+        |wire, id| Some(Application::from_wire(wire, id)),
+    )
 }
 
 /// One page of the policy listing and the cursor of the next, if any.
 pub(crate) fn policy_page(reply: &Reply) -> Result<(Vec<Policy>, Option<String>)> {
     let page: types::PolicyListResponse = reply.decode()?;
     let request_id = answer_request_id(reply, page.request_id);
-    let policies = page
-        .data
-        .into_iter()
-        .map(|wire| {
-            Policy::from_wire(wire, request_id.clone())
-                .ok_or_else(|| reply.undecodable("a policy has no `id`".into(), None))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let policies = items(reply, page.data, request_id, "policy", Policy::from_wire)?;
     Ok((policies, page.next_cursor.filter(|c| !c.is_empty())))
 }
 
@@ -153,11 +139,13 @@ pub(crate) fn policy_page(reply: &Reply) -> Result<(Vec<Policy>, Option<String>)
 pub(crate) fn single_policy(reply: &Reply) -> Result<Policy> {
     let response: types::PolicyResponse = reply.decode()?;
     let request_id = answer_request_id(reply, response.request_id);
-    let wire = response
-        .data
-        .ok_or_else(|| reply.undecodable("the answer has no `data`".into(), None))?;
-    Policy::from_wire(wire, request_id)
-        .ok_or_else(|| reply.undecodable("the policy has no `id`".into(), None))
+    single(
+        reply,
+        response.data,
+        request_id,
+        "policy",
+        Policy::from_wire,
+    )
 }
 
 /// One page of the rule listing and the cursor of the next. Both envelopes are accepted:
@@ -173,13 +161,7 @@ pub(crate) fn rule_page(reply: &Reply) -> Result<(Vec<Rule>, Option<String>)> {
             (inner.items, inner.next_cursor.or(page.next_cursor))
         }
     };
-    let rules = wires
-        .into_iter()
-        .map(|wire| {
-            Rule::from_wire(wire, request_id.clone())
-                .ok_or_else(|| reply.undecodable("a rule has no `id`".into(), None))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let rules = items(reply, wires, request_id, "rule", Rule::from_wire)?;
     Ok((rules, cursor.filter(|c| !c.is_empty())))
 }
 
@@ -187,11 +169,38 @@ pub(crate) fn rule_page(reply: &Reply) -> Result<(Vec<Rule>, Option<String>)> {
 pub(crate) fn single_rule(reply: &Reply) -> Result<Rule> {
     let response: types::RuleResponse = reply.decode()?;
     let request_id = answer_request_id(reply, response.request_id);
-    let wire = response
-        .data
-        .ok_or_else(|| reply.undecodable("the answer has no `data`".into(), None))?;
-    Rule::from_wire(wire, request_id)
-        .ok_or_else(|| reply.undecodable("the rule has no `id`".into(), None))
+    single(reply, response.data, request_id, "rule", Rule::from_wire)
+}
+
+/// A page's wire items converted by `from_wire`, each carrying the page's request id; an item
+/// that `from_wire` refuses (no id) makes the page undecodable.
+fn items<W, T>(
+    reply: &Reply,
+    wires: Vec<W>,
+    request_id: Option<String>,
+    noun: &str,
+    from_wire: fn(W, Option<String>) -> Option<T>,
+) -> Result<Vec<T>> {
+    wires
+        .into_iter()
+        .map(|wire| {
+            from_wire(wire, request_id.clone())
+                .ok_or_else(|| reply.undecodable(format!("a {noun} has no `id`"), None))
+        })
+        .collect()
+}
+
+/// The `data` of a `{request_id, data}` answer converted by `from_wire`.
+fn single<W, T>(
+    reply: &Reply,
+    data: Option<W>,
+    request_id: Option<String>,
+    noun: &str,
+    from_wire: impl FnOnce(W, Option<String>) -> Option<T>,
+) -> Result<T> {
+    let wire = data.ok_or_else(|| reply.undecodable("the answer has no `data`".into(), None))?;
+    from_wire(wire, request_id)
+        .ok_or_else(|| reply.undecodable(format!("the {noun} has no `id`"), None))
 }
 
 /// The request id of a delete. An empty body is accepted (the id then comes from the

@@ -3,10 +3,8 @@
 //! facts (no comparison target): the point is that walking stays small while collecting grows
 //! with the listing.
 
-use std::process::{Command, Stdio};
-
 use super::report::{Fact, Report};
-use crate::{paths, tasks::run_cmd};
+use crate::paths;
 
 const SOURCE: &str = "bench/driver/src/bin/listing_bench.rs";
 const SCENARIO: &str = "7. Listing memory";
@@ -17,27 +15,8 @@ pub fn run(quick: bool, report: &mut Report) -> Result<(), String> {
     if !root.join(SOURCE).is_file() {
         return Err(format!("{SOURCE} is missing"));
     }
-    run_cmd(
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
-            "build",
-            "--release",
-            "-p",
-            super::BENCH_PACKAGE,
-            "--bin",
-            "listing_bench",
-        ]),
-    )?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let out = root.join("target/bench/listing.json");
-    let _ = std::fs::remove_file(&out);
-    let mut cmd = Command::new(target.join("release/listing_bench"));
-    cmd.arg("--json").arg(&out).stdin(Stdio::null());
-    if quick {
-        cmd.args(["--grants", "5000"]);
-    }
-    run_cmd(&mut cmd)?;
+    let out =
+        super::pacing::run_program("listing_bench", quick.then_some(&["--grants", "5000"][..]))?;
     let value = super::pacing::read(&out)?;
     let grants = value["grants"].as_u64().unwrap_or(0);
     let mib = |key: &str| {

@@ -18,6 +18,14 @@ pub fn run(quick: bool) -> Result<Option<Value>, String> {
     if !root.join(SOURCE).exists() {
         return Ok(None);
     }
+    let out = run_program("pacing_bench", quick.then_some(&["--grants", "5000"][..]))?;
+    read(&out).map(Some)
+}
+
+/// Builds `bin` of the bench package in release mode, runs it with `--json FILE` (and
+/// `extra` arguments) and returns the path of the JSON it wrote.
+pub fn run_program(bin: &str, extra: Option<&[&str]>) -> Result<std::path::PathBuf, String> {
+    let root = paths::root();
     run_cmd(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
             "build",
@@ -25,21 +33,21 @@ pub fn run(quick: bool) -> Result<Option<Value>, String> {
             "-p",
             super::BENCH_PACKAGE,
             "--bin",
-            "pacing_bench",
+            bin,
         ]),
     )?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    let out = root.join("target/bench/pacing.json");
+    let out = root.join(format!("target/bench/{bin}.json"));
     let _ = std::fs::remove_file(&out);
-    let mut cmd = Command::new(target.join("release/pacing_bench"));
+    let mut cmd = Command::new(target.join("release").join(bin));
     cmd.arg("--json").arg(&out).stdin(Stdio::null());
-    if quick {
-        cmd.args(["--grants", "5000"]);
+    if let Some(extra) = extra {
+        cmd.args(extra);
     }
     run_cmd(&mut cmd)?;
-    read(&out).map(Some)
+    Ok(out)
 }
 
 /// Reads a JSON file written by the pacing program.
