@@ -3,15 +3,15 @@
 //! test build. Tests that change process-wide state (the environment, a global tracing
 //! subscriber) stay separate files next to this folder.
 
-#[path = "../common/mod.rs"]
-mod common;
-#[path = "../assign_support/mod.rs"]
-mod assign_support;
 mod as_code;
 mod assign;
 mod assign_report_file;
 mod assign_signals;
+#[path = "../assign_support/mod.rs"]
+mod assign_support;
 mod commands;
+#[path = "../common/mod.rs"]
+mod common;
 mod completions;
 mod connect_flags;
 mod delete_confirm;

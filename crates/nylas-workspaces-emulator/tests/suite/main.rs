@@ -3,8 +3,6 @@
 //! test build. Tests that change process-wide state (the environment, a global tracing
 //! subscriber) stay separate files next to this folder.
 
-#[path = "../support/mod.rs"]
-mod support;
 mod admin_guard;
 mod binary;
 mod conformance;
@@ -14,3 +12,5 @@ mod faults;
 mod read_side;
 mod robustness;
 mod rules;
+#[path = "../support/mod.rs"]
+mod support;

@@ -3,9 +3,9 @@
 //! test build. Tests that change process-wide state (the environment, a global tracing
 //! subscriber) stay separate files next to this folder.
 
+mod bulk;
 #[path = "../common/mod.rs"]
 mod common;
-mod bulk;
 mod config;
 mod decoding;
 mod invariants;
