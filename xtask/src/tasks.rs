@@ -20,8 +20,14 @@ pub fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
+/// Cargo, as the xtask was run. In CI (`CI` set) incremental compilation is off: a clean
+/// clone builds everything once, and saving the incremental state would only slow that build.
 fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    if std::env::var_os("CI").is_some() {
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
+    cmd
 }
 
 pub fn test_all() -> Result<(), String> {
