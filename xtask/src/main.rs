@@ -50,6 +50,14 @@ tasks:
 ";
 
 fn main() -> ExitCode {
+    if std::env::var_os("CI").is_some() && std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        // In CI every build is a first build, and saving incremental state only slows it.
+        // Set for the whole process so that every cargo this xtask starts, maturin's
+        // included, builds with the same flags and shares artifacts.
+        // SAFETY: nothing else runs yet: no thread has been started that could read the
+        // environment concurrently.
+        unsafe { std::env::set_var("CARGO_INCREMENTAL", "0") };
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {

@@ -20,14 +20,8 @@ pub fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-/// Cargo, as the xtask was run. In CI (`CI` set) incremental compilation is off: a clean
-/// clone builds everything once, and saving the incremental state would only slow that build.
 fn cargo() -> Command {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    if std::env::var_os("CI").is_some() {
-        cmd.env("CARGO_INCREMENTAL", "0");
-    }
-    cmd
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
 pub fn test_all() -> Result<(), String> {
