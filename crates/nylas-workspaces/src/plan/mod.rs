@@ -39,6 +39,8 @@ mod planner;
 mod planning_tests;
 #[cfg(test)]
 mod props;
+#[cfg(test)]
+mod props_emulator;
 mod resolve;
 mod yaml;
 

@@ -11,29 +11,29 @@ use super::model;
 use super::planning_tests::ws;
 use super::*;
 
-const NAMES: &[&str] = &["A", "B", "C", "null", "Field team"];
-const DOMAINS: &[&str] = &["a.com", "b.com", "C.com", "c.com"];
+pub(super) const NAMES: &[&str] = &["A", "B", "C", "null", "Field team"];
+pub(super) const DOMAINS: &[&str] = &["a.com", "b.com", "C.com", "c.com"];
 const LABELS: &[&str] = &["P", "Q", "", "p-1"];
 /// What a file names policies and rules by (an empty name is a parse error, tested elsewhere).
 const FILE_LABELS: &[&str] = &["P", "Q", "p-1", "Nope"];
-const GRANTS: usize = 8;
+pub(super) const GRANTS: usize = 8;
 
 /// A workspace: name, domain, auto_group, policy and rules, as indexes into the pools.
-type WorkspaceSpec = (usize, Option<usize>, bool, Option<usize>, Vec<usize>);
+pub(super) type WorkspaceSpec = (usize, Option<usize>, bool, Option<usize>, Vec<usize>);
 
 /// The `default_workspace` section: absent, or its policy (absent, null, a reference) and rules.
-type DefaultSpec = Option<(Option<Option<String>>, Option<Vec<String>>)>;
+pub(super) type DefaultSpec = Option<(Option<Option<String>>, Option<Vec<String>>)>;
 
 #[derive(Debug, Clone)]
-struct LiveSpec {
-    workspaces: Vec<WorkspaceSpec>,
-    default: Option<usize>,
-    policy_names: Vec<usize>,
-    rule_names: Vec<usize>,
-    grant_homes: Vec<Option<usize>>,
+pub(super) struct LiveSpec {
+    pub(super) workspaces: Vec<WorkspaceSpec>,
+    pub(super) default: Option<usize>,
+    pub(super) policy_names: Vec<usize>,
+    pub(super) rule_names: Vec<usize>,
+    pub(super) grant_homes: Vec<Option<usize>>,
 }
 
-fn live_spec() -> impl Strategy<Value = LiveSpec> {
+pub(super) fn live_spec() -> impl Strategy<Value = LiveSpec> {
     (
         prop::collection::vec(
             (
@@ -136,7 +136,7 @@ fn rule_reference() -> impl Strategy<Value = String> {
 }
 
 #[derive(Debug, Clone)]
-struct EntrySpec {
+pub(super) struct EntrySpec {
     name: usize,
     domain: Option<Option<usize>>,
     auto_group: Option<bool>,
@@ -146,7 +146,7 @@ struct EntrySpec {
     exclusive: bool,
 }
 
-fn entry_spec() -> impl Strategy<Value = EntrySpec> {
+pub(super) fn entry_spec() -> impl Strategy<Value = EntrySpec> {
     (
         0..NAMES.len(),
         tri(0..DOMAINS.len()),
@@ -173,7 +173,7 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap()
 }
 
-fn render_file(default: &DefaultSpec, entries: &[EntrySpec]) -> String {
+pub(super) fn render_file(default: &DefaultSpec, entries: &[EntrySpec]) -> String {
     let mut out = String::from("version: 1\n");
     if let Some((policy, rules)) = default {
         out.push_str("default_workspace:\n");
@@ -216,7 +216,7 @@ fn render_file(default: &DefaultSpec, entries: &[EntrySpec]) -> String {
     out
 }
 
-fn default_spec() -> impl Strategy<Value = DefaultSpec> {
+pub(super) fn default_spec() -> impl Strategy<Value = DefaultSpec> {
     prop::option::of((
         tri(reference()),
         prop::option::of(prop::collection::vec(rule_reference(), 0..3)),
