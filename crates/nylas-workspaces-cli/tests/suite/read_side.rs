@@ -307,3 +307,42 @@ fn list_and_get_show_names_next_to_ids_but_json_stays_exact() {
     assert_eq!(json["policy_id"], policy.as_str());
     assert_eq!(json["rule_ids"], serde_json::json!([rule]));
 }
+
+#[test]
+fn a_listing_that_fails_part_way_exits_1_and_its_json_does_not_parse_as_complete() {
+    let env = env_with(EmulatorConfig::new().page_size_cap(2));
+    field_team(&env, 5);
+    // One request allowed, then 429s: the first page arrives, the second is refused.
+    env.emulator
+        .set_rate_limit(Some(nylas_workspaces_emulator::RateLimit {
+            per_second: 0.001,
+            burst: 1,
+        }))
+        .unwrap();
+    let run = env
+        .run_json(&[
+            "grants",
+            "list",
+            "--max-retries",
+            "0",
+            "--max-retry-wait",
+            "0",
+        ])
+        .expect_code(1);
+    assert!(run.stdout.starts_with('['), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("grant_id"),
+        "the first page was printed: {}",
+        run.stdout
+    );
+    assert!(
+        serde_json::from_str::<Value>(&run.stdout).is_err(),
+        "a truncated listing must not parse as a complete array: {}",
+        run.stdout
+    );
+    env.emulator.set_rate_limit(None).unwrap();
+    let jsonl = env
+        .run(&["grants", "list", "--format", "jsonl"])
+        .expect_code(0);
+    assert_eq!(jsonl.stdout.lines().count(), 6);
+}
