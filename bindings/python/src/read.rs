@@ -121,7 +121,7 @@ resource_twins! {
         ///         a timezone-aware `datetime` (a fraction of a second rounds up).
         ///     before: Only grants created at or before this instant, in the same forms (a
         ///         fraction of a second rounds down).
-        ///     full_scan: List every grant and keep those of `workspace_id` here instead of
+        ///     full_scan: Needs `workspace_id`: list every grant and keep those of it here instead of
         ///         asking Nylas to filter: Nylas's filtered listing has been seen to miss
         ///         grants created in the last minute or so, the full walk does not. It costs
         ///         a walk over every grant of the application. Grants whose `workspace_id`

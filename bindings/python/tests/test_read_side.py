@@ -168,6 +168,7 @@ def test_filters_reach_the_server_and_bad_ones_are_refused_before_sending(
         ({"email": " "}, nw.InvariantError, "grant_query_invalid"),
         ({"provider": ""}, nw.InvariantError, "grant_query_invalid"),
         ({"since": T0 + 10, "before": T0}, nw.InvariantError, "grant_query_invalid"),
+        ({"full_scan": True}, nw.InvariantError, "grant_query_invalid"),
         ({"since": -1}, nw.InvariantError, "timestamp_before_epoch"),
         ({"workspace_id": ".."}, nw.InvariantError, "workspace_id_invalid"),
         ({"since": dt.datetime(2026, 1, 1)}, ValueError, "naive"),

@@ -252,8 +252,9 @@ pub struct GrantsListArgs {
     /// Only valid or only invalid grants.
     #[arg(long, value_name = "valid|invalid", value_parser = grant_status)]
     pub status: Option<GrantStatus>,
-    /// List every grant and filter by --workspace here, so that fresh grants are not missed.
-    #[arg(long, requires = "workspace")]
+    /// List every grant and filter by --workspace here, so that fresh grants are not missed
+    /// (needs --workspace).
+    #[arg(long)]
     pub full_scan: bool,
     /// Output format; --json prints one JSON array whatever this says.
     #[arg(long, value_enum, default_value_t = GrantsFormat::Table)]

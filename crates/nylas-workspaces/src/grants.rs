@@ -176,7 +176,8 @@ impl GrantQuery {
         self
     }
 
-    /// List without the server-side `workspace_id` filter and filter here instead, so that
+    /// With [`workspace_id`](Self::workspace_id) (required: a full scan without one is
+    /// refused), list without the server-side `workspace_id` filter and filter here instead, so that
     /// grants created a moment ago are not missed (Nylas's filtered listing lags). Costs a
     /// walk over every grant of the application. Grants for which Nylas omits `workspace_id`
     /// (non-Agent-Account grants of the default workspace) never match a workspace id here.
@@ -207,6 +208,12 @@ impl GrantQuery {
         }
         if let Some(id) = &self.workspace_id {
             workspace_segment(id)?;
+        } else if self.full_scan {
+            return invalid(
+                "a full scan filters by workspace in the client, so it needs a workspace_id \
+                 (without one, the listing already shows every grant)"
+                    .into(),
+            );
         }
         for (name, value) in [("email", &self.email), ("provider", &self.provider)] {
             let Some(value) = value else { continue };
@@ -378,6 +385,7 @@ mod tests {
             GrantQuery::new().email(" "),
             GrantQuery::new().provider("goo\ngle"),
             GrantQuery::new().since(10).before(5),
+            GrantQuery::new().full_scan(true),
         ];
         for query in bad {
             assert_eq!(

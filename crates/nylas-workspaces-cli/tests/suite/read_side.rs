@@ -94,7 +94,10 @@ fn bad_grant_filters_are_usage_errors_and_send_nothing() {
         .run(&["grants", "list", "--status", "VALID"])
         .expect_code(2);
     assert!(run.stderr.contains("valid, invalid"), "{}", run.stderr);
-    env.run(&["grants", "list", "--full-scan"]).expect_code(2);
+    let run = env
+        .run_json(&["grants", "list", "--full-scan"])
+        .expect_code(2);
+    assert_eq!(run.json()["error"]["rule"], "grant_query_invalid");
     let run = env
         .run_json(&["grants", "list", "--email", " "])
         .expect_code(2);
