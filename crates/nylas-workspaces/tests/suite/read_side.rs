@@ -10,9 +10,7 @@ use std::time::Duration;
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
 use nylas_workspaces::{Client, Error, GrantQuery, GrantSortBy, GrantStatus, Rule, SortOrder};
-use nylas_workspaces_emulator::{
-    Emulator, EmulatorConfig, NewGrant, NewWorkspace, Operation, Quirks,
-};
+use nylas_workspaces_emulator::{Emulator, EmulatorConfig, NewGrant, NewWorkspace, Operation};
 use serde_json::json;
 
 const NOW: i64 = 1_800_000_000;
@@ -600,7 +598,6 @@ async fn bad_ids_in_paths_are_refused_before_sending() {
             .unwrap_err()
             .is_not_found()
     );
-    let _ = Quirks::default();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
