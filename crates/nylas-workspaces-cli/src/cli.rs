@@ -312,7 +312,7 @@ pub enum RulesCommand {
         #[arg(long, value_name = "WORKSPACE_ID")]
         workspace: String,
         /// The rules to add.
-        #[arg(required = true, value_name = "RULE_ID")]
+        #[arg(value_name = "RULE_ID")]
         rule_ids: Vec<String>,
     },
     /// Remove rules from a workspace, keeping the others and their order.
@@ -321,7 +321,7 @@ pub enum RulesCommand {
         #[arg(long, value_name = "WORKSPACE_ID")]
         workspace: String,
         /// The rules to remove.
-        #[arg(required = true, value_name = "RULE_ID")]
+        #[arg(value_name = "RULE_ID")]
         rule_ids: Vec<String>,
     },
 }

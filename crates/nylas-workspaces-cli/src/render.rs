@@ -145,11 +145,6 @@ fn rule_list(rule_ids: &[String], names: &Names) -> String {
         .join(", ")
 }
 
-/// One workspace, field by field (policy and rules by id only).
-pub fn workspace_detail(ws: &Workspace) -> String {
-    workspace_detail_named(ws, &Names::default())
-}
-
 /// One workspace, field by field, with policy and rule names where `names` knows them.
 pub fn workspace_detail_named(ws: &Workspace, names: &Names) -> String {
     let mut out = String::new();
@@ -411,7 +406,7 @@ mod tests {
 
     #[test]
     fn details_show_absent_values_as_dashes() {
-        let text = workspace_detail(&workspace("ws-d", true));
+        let text = workspace_detail_named(&workspace("ws-d", true), &Names::default());
         assert!(text.contains("domain         -\n"), "{text}");
         assert!(text.contains("rule_ids       r1, r2\n"), "{text}");
         assert!(text.contains("default        yes\n"), "{text}");
@@ -478,7 +473,7 @@ mod tests {
             std::slice::from_ref(&ws),
             &Names::default(),
         ));
-        assert_inert(&workspace_detail(&ws));
+        assert_inert(&workspace_detail_named(&ws, &Names::default()));
         assert_inert(&deleted(HOSTILE, HOSTILE));
         let job: AutoGroupJob =
             serde_json::from_value(json!({"job_id": HOSTILE, "message": HOSTILE})).unwrap();

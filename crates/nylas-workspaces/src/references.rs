@@ -18,7 +18,7 @@ use crate::client::Client;
 use crate::error::{Conflict, Error, Result, Rule};
 use crate::model::Workspace;
 use crate::path::workspace_segment;
-use crate::requests::UpdateWorkspace;
+use crate::requests::{UpdateWorkspace, check_reference_ids};
 
 /// The most unknown ids named in one refusal (the rest are counted).
 const NAMED_IDS: usize = 10;
@@ -95,12 +95,7 @@ impl Client {
     ) -> Result<Workspace> {
         workspace_segment(workspace_id)?;
         if let Some(id) = policy_id {
-            if id.trim().is_empty() {
-                return Err(Error::invariant(
-                    Rule::EmptyReferenceId,
-                    "the policy id is empty",
-                ));
-            }
+            check_reference_ids([&id.to_owned()], "policy_id")?;
             match self.get_policy(id).await {
                 Ok(_) => {}
                 Err(e) if e.is_not_found() || e.rule() == Some(Rule::ReferenceIdInvalid) => {
@@ -146,16 +141,11 @@ impl Client {
         let mut ids: Vec<String> = Vec::new();
         for id in rule_ids {
             let id = id.into();
-            if id.trim().is_empty() {
-                return Err(Error::invariant(
-                    Rule::EmptyReferenceId,
-                    "the rule ids contain an empty id",
-                ));
-            }
             if !ids.contains(&id) {
                 ids.push(id);
             }
         }
+        check_reference_ids(&ids, "rule_ids")?;
         if ids.is_empty() {
             return Err(Error::invariant(
                 Rule::EmptyUpdate,

@@ -437,7 +437,10 @@ fn wire_name<N: TryFrom<String>>(name: &str) -> Result<N> {
     ))
 }
 
-fn check_reference_ids<'a>(ids: impl IntoIterator<Item = &'a String>, field: &str) -> Result<()> {
+pub(crate) fn check_reference_ids<'a>(
+    ids: impl IntoIterator<Item = &'a String>,
+    field: &str,
+) -> Result<()> {
     if ids.into_iter().any(|id| id.trim().is_empty()) {
         return Err(Error::invariant(
             Rule::EmptyReferenceId,
